@@ -1,0 +1,26 @@
+# syntax=docker/dockerfile:1
+# Build: the SDK image publishes a Release build.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY src/Relational.Web/Relational.Web.csproj src/Relational.Web/
+RUN dotnet restore src/Relational.Web/Relational.Web.csproj
+COPY src/ src/
+RUN dotnet publish src/Relational.Web/Relational.Web.csproj -c Release -o /app --no-restore
+
+# Run: the ASP.NET runtime only, as a non-root user, content beside the app, data in a volume.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS final
+WORKDIR /app
+COPY --from=build /app ./
+COPY content/ ./content/
+RUN mkdir -p /data && chown "$APP_UID" /data
+ENV ASPNETCORE_HTTP_PORTS=8080 \
+    Content__Path=/app/content \
+    Content__WatchForChanges=false \
+    Progress__DatabasePath=/data/progress.db
+VOLUME ["/data"]
+EXPOSE 8080
+USER $APP_UID
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["dotnet", "Relational.Web.dll", "--healthcheck"]
+ENTRYPOINT ["dotnet", "Relational.Web.dll"]

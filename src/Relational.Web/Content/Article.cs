@@ -1,0 +1,51 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+
+namespace Relational.Content;
+
+/// <summary>One article of the series, as loaded from its folder. Immutable.</summary>
+public sealed record Article(
+    string Slug,
+    string Title,
+    string Author,
+    string Attribution,
+    string Description,
+    string IntroHtml,
+    ImmutableArray<Section> Sections)
+{
+    private readonly FrozenDictionary<string, Section> _bySlug =
+        Sections.ToFrozenDictionary(s => s.Slug, StringComparer.Ordinal);
+
+    public string Url => "/" + Slug;
+
+    public string AllUrl => Url + "/all";
+
+    public string ContentsUrl => Url + "#contents";
+
+    public Section? FindSection(string slug) => _bySlug.GetValueOrDefault(slug);
+
+    public Section? Previous(Section section) =>
+        section.Number > 1 ? Sections[section.Number - 2] : null;
+
+    public Section? Next(Section section) =>
+        section.Number < Sections.Length ? Sections[section.Number] : null;
+
+    public string SectionUrl(Section section) => Url + "/" + section.Slug;
+}
+
+/// <summary>One part of an article: one page of the series.</summary>
+public sealed record Section(
+    int Number,
+    string Slug,
+    string Title,
+    string Summary,
+    string? PausePrompt,
+    string Html,
+    string Excerpt,
+    int WordCount)
+{
+    /// <summary>Minutes at a slow, unhurried pace (180 words a minute), never less than one.</summary>
+    public int ReadingMinutes => Math.Max(1, (int)Math.Ceiling(WordCount / 180.0));
+
+    public string GentleLength => ReadingMinutes == 1 ? "about 1 minute" : $"about {ReadingMinutes} minutes";
+}

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Options;
+
+namespace Relational.Content;
+
+/// <summary>
+/// Holds the current <see cref="ContentCatalogue"/>. The first load happens at start-up and a
+/// broken file stops the site there; later, a change on disk builds a whole new catalogue and
+/// swaps it in, or keeps the old one (and logs why) if the new files do not validate.
+/// </summary>
+public sealed partial class CatalogueProvider : IDisposable
+{
+    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(250);
+
+    private readonly ILogger<CatalogueProvider> _logger;
+    private readonly FileSystemWatcher? _watcher;
+    private readonly Timer _reloadTimer;
+    private volatile ContentCatalogue _current;
+
+    public CatalogueProvider(IOptions<ContentOptions> options, IHostEnvironment environment, ILogger<CatalogueProvider> logger)
+    {
+        _logger = logger;
+        ContentPath = ContentOptions.Resolve(options.Value.Path, environment.ContentRootPath);
+        _current = ContentLoader.Load(ContentPath);
+        LogLoaded(_current.Articles.Length, _current.Version);
+
+        _reloadTimer = new Timer(_ => Reload());
+        if (options.Value.WatchForChanges)
+        {
+            _watcher = new FileSystemWatcher(ContentPath, "*.md") { IncludeSubdirectories = true };
+            _watcher.Changed += OnChange;
+            _watcher.Created += OnChange;
+            _watcher.Deleted += OnChange;
+            _watcher.Renamed += OnChange;
+            _watcher.EnableRaisingEvents = true;
+        }
+    }
+
+    /// <summary>Raised after a new catalogue has replaced the old one.</summary>
+    public event Action<ContentCatalogue>? Replaced;
+
+    public string ContentPath { get; }
+
+    public ContentCatalogue Current => _current;
+
+    /// <summary>Loads the folder again now; returns false (keeping the current catalogue) if it fails.</summary>
+    public bool Reload()
+    {
+        ContentCatalogue next;
+        try
+        {
+            next = ContentLoader.Load(ContentPath);
+        }
+        catch (ContentException e)
+        {
+            LogReloadFailed(e.Message);
+            return false;
+        }
+
+        if (next.Version == _current.Version)
+        {
+            return true;
+        }
+
+        _current = next;
+        LogLoaded(next.Articles.Length, next.Version);
+        Replaced?.Invoke(next);
+        return true;
+    }
+
+    public void Dispose()
+    {
+        _watcher?.Dispose();
+        _reloadTimer.Dispose();
+    }
+
+    // Editors write a file in several steps; wait for the burst to settle before loading.
+    private void OnChange(object sender, FileSystemEventArgs e) => _reloadTimer.Change(Debounce, Timeout.InfiniteTimeSpan);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Content catalogue loaded: {ArticleCount} article(s), version {Version}")]
+    private partial void LogLoaded(int articleCount, string version);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Content changed but could not be loaded; still serving the previous version. {Problem}")]
+    private partial void LogReloadFailed(string problem);
+}

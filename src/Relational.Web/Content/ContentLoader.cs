@@ -1,0 +1,188 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Relational.Content;
+
+/// <summary>
+/// Reads the content folder: one sub-folder per article holding <c>article.md</c> and its parts
+/// <c>01-….md</c>, <c>02-….md</c>, …. Everything is validated before anything is returned.
+/// </summary>
+public static partial class ContentLoader
+{
+    public const string ArticleFile = "article.md";
+
+    /// <summary>Slugs that would shadow a route of their own.</summary>
+    private static readonly FrozenSet<string> Reserved = FrozenSet.Create(
+        StringComparer.Ordinal, "all", "healthz", "staying-safe", "preferences", "progress", "status", "css", "js");
+
+    [GeneratedRegex("^[a-z0-9]+(?:-[a-z0-9]+)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex SlugPattern();
+
+    [GeneratedRegex(@"^(\d{2})-.+\.md$", RegexOptions.CultureInvariant)]
+    private static partial Regex PartFilePattern();
+
+    [GeneratedRegex(@"\S+", RegexOptions.CultureInvariant)]
+    private static partial Regex Word();
+
+    public static ContentCatalogue Load(string contentPath)
+    {
+        if (!Directory.Exists(contentPath))
+        {
+            throw new ContentException(contentPath, "content folder not found");
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var articles = Directory.EnumerateDirectories(contentPath)
+            .Where(dir => File.Exists(Path.Combine(dir, ArticleFile)))
+            .Order(StringComparer.Ordinal)
+            .Select(dir => LoadArticle(dir, hash))
+            .ToImmutableArray();
+
+        if (articles.IsEmpty)
+        {
+            throw new ContentException(contentPath, $"no article folders (a folder with an {ArticleFile}) were found");
+        }
+
+        var duplicate = articles.GroupBy(a => a.Slug).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ContentException(contentPath, $"two articles share the slug '{duplicate.Key}'");
+        }
+
+        var version = Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
+        return new ContentCatalogue(articles, version);
+    }
+
+    private static Article LoadArticle(string folder, IncrementalHash hash)
+    {
+        var articleFile = Path.Combine(folder, ArticleFile);
+        var article = Read(articleFile, hash);
+        var fields = new Fields(articleFile, article.FrontMatter);
+        var slug = fields.Slug();
+
+        var partFiles = Directory.EnumerateFiles(folder, "*.md")
+            .Where(f => Path.GetFileName(f) != ArticleFile)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        var sections = ImmutableArray.CreateBuilder<Section>(partFiles.Count);
+        foreach (var file in partFiles)
+        {
+            var match = PartFilePattern().Match(Path.GetFileName(file));
+            var expected = sections.Count + 1;
+            if (!match.Success || int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) != expected)
+            {
+                throw new ContentException(file, $"expected a part file named {expected:00}-<slug>.md here");
+            }
+
+            sections.Add(LoadSection(file, expected, hash));
+        }
+
+        if (sections.Count == 0)
+        {
+            throw new ContentException(folder, "an article needs at least one part file (01-<slug>.md)");
+        }
+
+        if (fields.Optional("parts") is { } declared
+            && (!int.TryParse(declared, CultureInfo.InvariantCulture, out var parts) || parts != sections.Count))
+        {
+            throw new ContentException(articleFile, $"declares parts: {declared} but the folder has {sections.Count} part files");
+        }
+
+        var duplicate = sections.GroupBy(s => s.Slug).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ContentException(folder, $"two parts share the slug '{duplicate.Key}'");
+        }
+
+        return new Article(
+            slug,
+            fields.Required("title"),
+            fields.Required("author"),
+            fields.Required("attribution"),
+            fields.Required("description"),
+            article.Html,
+            sections.MoveToImmutable());
+    }
+
+    private static Section LoadSection(string file, int number, IncrementalHash hash)
+    {
+        var rendered = Read(file, hash);
+        var fields = new Fields(file, rendered.FrontMatter);
+        var text = rendered.PlainText.Trim();
+        if (text.Length == 0)
+        {
+            throw new ContentException(file, "the part has no text");
+        }
+
+        return new Section(
+            number,
+            fields.Slug(),
+            fields.Required("title"),
+            fields.Required("summary"),
+            fields.Optional("pause"),
+            rendered.Html,
+            Excerpt(text),
+            Word().Count(text));
+    }
+
+    private static RenderedMarkdown Read(string file, IncrementalHash hash)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(file);
+        }
+        catch (IOException e)
+        {
+            throw new ContentException(file, $"could not be read: {e.Message}");
+        }
+
+        hash.AppendData(Encoding.UTF8.GetBytes(Path.GetFileName(Path.GetDirectoryName(file)) + "/" + Path.GetFileName(file)));
+        hash.AppendData(bytes);
+        return MarkdownRenderer.Render(file, Encoding.UTF8.GetString(bytes));
+    }
+
+    /// <summary>The first lines of a part, up to about a tweet's length, cut at a word.</summary>
+    private static string Excerpt(string text)
+    {
+        var flat = string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        const int limit = 160;
+        if (flat.Length <= limit)
+        {
+            return flat;
+        }
+
+        var cut = flat.LastIndexOf(' ', limit);
+        return string.Concat(flat.AsSpan(0, cut > 0 ? cut : limit), "…");
+    }
+
+    private sealed class Fields(string file, IReadOnlyDictionary<string, string> values)
+    {
+        public string Required(string name) =>
+            Optional(name) ?? throw new ContentException(file, $"front matter is missing '{name}'");
+
+        public string? Optional(string name) =>
+            values.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+        public string Slug()
+        {
+            var slug = Required("slug");
+            if (!SlugPattern().IsMatch(slug) || slug.Length > 80)
+            {
+                throw new ContentException(file, $"slug '{slug}' must be lowercase words joined by hyphens (at most 80 characters)");
+            }
+
+            if (Reserved.Contains(slug))
+            {
+                throw new ContentException(file, $"slug '{slug}' is reserved by the site");
+            }
+
+            return slug;
+        }
+    }
+}

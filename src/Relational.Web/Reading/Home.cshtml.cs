@@ -1,0 +1,18 @@
+using System.Collections.Immutable;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Relational.Content;
+using Relational.Site;
+
+namespace Relational.Reading;
+
+public sealed class HomeModel(CatalogueProvider catalogue) : PageModel
+{
+    public ImmutableArray<Article> Articles { get; private set; }
+
+    public void OnGet()
+    {
+        Articles = catalogue.Current.Articles;
+        new PageMeta("Relational — a calm reading series", "A calm, self-guided reading series. One short part at a time, at your own pace.", "/")
+            .ApplyTo(ViewData);
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Relational.Content;
+using Relational.Site;
+
+namespace Relational.Reading;
+
+public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls) : PageModel
+{
+    public Article Article { get; private set; } = default!;
+
+    public Section Section { get; private set; } = default!;
+
+    public string ShareUrl { get; private set; } = "";
+
+    public IActionResult OnGet(string article, string section)
+    {
+        if (catalogue.Current.FindArticle(article) is not { } foundArticle
+            || foundArticle.FindSection(section) is not { } foundSection)
+        {
+            return NotFound();
+        }
+
+        Article = foundArticle;
+        Section = foundSection;
+        var path = foundArticle.SectionUrl(foundSection);
+        ShareUrl = urls.Absolute(Request, path);
+        new PageMeta($"{foundSection.Title} — Part {foundSection.Number} of {foundArticle.Sections.Length}", foundSection.Excerpt, path, "article")
+            .ApplyTo(ViewData);
+        return Page();
+    }
+}

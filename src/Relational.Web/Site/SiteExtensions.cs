@@ -1,0 +1,90 @@
+using Relational.Content;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace Relational.Site;
+
+public static class SiteExtensions
+{
+    /// <summary>Serilog to the console: readable in Development, compact JSON elsewhere.</summary>
+    public static WebApplicationBuilder AddSiteLogging(this WebApplicationBuilder builder)
+    {
+        var json = !builder.Environment.IsDevelopment();
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            logger
+                .ReadFrom.Configuration(builder.Configuration)
+                .MinimumLevel.Information()
+                // The host's own request lines carry full URLs (resume tokens among them): keep them out.
+                .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+                .Enrich.FromLogContext();
+            if (json)
+            {
+                logger.WriteTo.Console(new CompactJsonFormatter());
+            }
+            else
+            {
+                logger.WriteTo.Console();
+            }
+        });
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddSite(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.Section);
+        builder.Services.AddSingleton<PublicUrls>();
+        builder.Services.AddRazorPages(options => options.RootDirectory = "/");
+        builder.Services.AddRazorComponents();
+        builder.Services.AddHealthChecks().AddCheck<CatalogueHealthCheck>("content");
+        return builder;
+    }
+
+    /// <summary>
+    /// One line a request: method, route template (never the raw path, which may hold a resume
+    /// token), status and time. No IP address, cookie or query string.
+    /// </summary>
+    public static WebApplication UseSiteRequestLogging(this WebApplication app)
+    {
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.MessageTemplate = "HTTP {RequestMethod} {RouteTemplate} responded {StatusCode} in {Elapsed:0.0} ms";
+            options.GetMessageTemplateProperties = (context, _, elapsed, status) =>
+            [
+                new LogEventProperty("RequestMethod", new ScalarValue(context.Request.Method)),
+                new LogEventProperty("RouteTemplate", new ScalarValue(RouteTemplate(context))),
+                new LogEventProperty("StatusCode", new ScalarValue(status)),
+                new LogEventProperty("Elapsed", new ScalarValue(elapsed)),
+            ];
+        });
+        return app;
+    }
+
+    public static WebApplication UseSiteErrorPages(this WebApplication app)
+    {
+        app.UseExceptionHandler("/status/500");
+        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        return app;
+    }
+
+    public static WebApplication MapSite(this WebApplication app)
+    {
+        app.MapHealthChecks("/healthz");
+        app.MapStaticAssets();
+        app.MapRazorPages().WithStaticAssets();
+        return app;
+    }
+
+    private static string RouteTemplate(HttpContext context) =>
+        context.GetEndpoint() is RouteEndpoint endpoint ? "/" + endpoint.RoutePattern.RawText?.TrimStart('/') : "(no route)";
+
+    private sealed class CatalogueHealthCheck(CatalogueProvider catalogue) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
+    {
+        public Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
+            Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(catalogue.Current.Articles.IsEmpty
+                ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy("no content")
+                : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Relational.Site;
+
+/// <summary>
+/// The calm page behind every error status. Reached by re-execution, so the original status code
+/// is kept; requested directly it answers 404.
+/// </summary>
+[IgnoreAntiforgeryToken]
+public sealed class StatusModel : PageModel
+{
+    public string Heading { get; private set; } = "";
+
+    public string Message { get; private set; } = "";
+
+    public PageResult OnGet(int code) => Show(code);
+
+    public PageResult OnPost(int code) => Show(code);
+
+    private PageResult Show(int code)
+    {
+        var reExecuted = HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null
+            || HttpContext.Features.Get<IExceptionHandlerPathFeature>() is not null;
+        if (!reExecuted)
+        {
+            code = StatusCodes.Status404NotFound;
+        }
+
+        (Heading, Message) = code switch
+        {
+            404 => ("This page isn’t here", "The page you asked for doesn’t exist, or may have moved. Nothing is wrong on your side."),
+            405 => ("That can’t be done here", "This page can only be read, not changed."),
+            413 => ("That was too much to send", "The form sent more than this site accepts. Nothing was saved."),
+            429 => ("Let’s slow down a little", "Several requests arrived close together. Please wait a moment and try again."),
+            >= 500 => ("Something went wrong on our side", "This isn’t your doing. Please try again in a little while."),
+            _ => ("That request couldn’t be understood", "Something about the request wasn’t quite right. Nothing was changed."),
+        };
+        Response.StatusCode = code;
+        new PageMeta(Heading, Message, "/").ApplyTo(ViewData);
+        return Page();
+    }
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test in the solution: unit, bunit, HTTP and real-Chromium browser tests.
+# On a fresh machine it first installs what the browser tests need (Debian's chromium, and
+# axe-core from the committed npm lock file). Ends with one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Debian's chromium for the browser tests…"
+  as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null \
+    || { echo "could not install chromium"; exit 1; }
+fi
+
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error || { echo "npm ci failed"; exit 1; }
+fi
+
+log=$(mktemp)
+dotnet test Relational.sln --configuration Release --logger "console;verbosity=normal" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# dotnet test prints one summary line per test assembly; add them up.
+read -r passed failed < <(grep -E '^(Passed|Failed)! +- Failed: ' "$log" \
+  | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+).*/\2 \1/' \
+  | awk '{p+=$1; f+=$2} END {print p+0, f+0}')
+rm -f "$log"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "${passed} passed, ${failed} failed"
+exit "$status"
