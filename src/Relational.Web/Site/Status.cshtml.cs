@@ -30,6 +30,7 @@ public sealed class StatusModel : PageModel
 
         (Heading, Message) = code switch
         {
+            403 => ("That can’t be done from here", "For your safety, this site only accepts that from its own pages. Nothing was changed."),
             404 => ("This page isn’t here", "The page you asked for doesn’t exist, or may have moved. Nothing is wrong on your side."),
             405 => ("That can’t be done here", "This page can only be read, not changed."),
             413 => ("That was too much to send", "The form sent more than this site accepts. Nothing was saved."),
