@@ -275,10 +275,11 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or ProgressUnavailableException)
         {
             _ready = false;
-            if (connection is not null)
+            // A pooled connection to a file that went bad stays bad (it may even hold a deleted
+            // file open): start afresh next time.
+            using (var pool = new SqliteConnection(_connectionString))
             {
-                // A pooled connection to a file that went bad stays bad: start afresh next time.
-                SqliteConnection.ClearPool(connection);
+                SqliteConnection.ClearPool(pool);
             }
 
             if (Interlocked.Exchange(ref _faulted, 1) == 0)

@@ -15,9 +15,16 @@ public sealed class StatusModel : PageModel
 
     public string Message { get; private set; } = "";
 
-    public PageResult OnGet(int code) => Show(code);
+    // The code comes from the route, with no model binding: a re-executed POST may carry a form
+    // that cannot be read, and binding would try to read it.
+    public PageResult OnGet() => Show(RouteCode());
 
-    public PageResult OnPost(int code) => Show(code);
+    public PageResult OnPost() => Show(RouteCode());
+
+    private int RouteCode() =>
+        int.TryParse(RouteData.Values["code"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var code) && code is >= 400 and <= 599
+            ? code
+            : StatusCodes.Status404NotFound;
 
     private PageResult Show(int code)
     {
