@@ -16,7 +16,8 @@ public sealed class ResumeModel(IReadingProgressStore store, IOptions<ProgressOp
 {
     public string? Problem { get; private set; }
 
-    public PageResult OnGet() => Show(StatusCodes.Status200OK, null);
+    public PageResult OnGet(string token) =>
+        ResumeToken.TryParse(token, out _) ? Show(StatusCodes.Status200OK, null) : Show(StatusCodes.Status404NotFound, NotWorking);
 
     public async Task<IActionResult> OnPostAsync(string token)
     {

@@ -20,6 +20,10 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
     private readonly TimeProvider _clock;
     private readonly ILogger<SqliteReadingProgressStore> _logger;
     private readonly SemaphoreSlim _setUp = new(1, 1);
+
+    // One writer at a time in this process: waiting here is a quiet async wait, where SQLite's own
+    // busy wait (Default Timeout) retries in 150 ms sleeps. The busy wait still covers other processes.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private volatile bool _ready;
     private int _faulted;
 
@@ -46,7 +50,11 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
 
     public string DatabasePath => _path;
 
-    public void Dispose() => _setUp.Dispose();
+    public void Dispose()
+    {
+        _setUp.Dispose();
+        _writeGate.Dispose();
+    }
 
     public Task RememberAsync(ReaderKey key, CancellationToken cancellationToken = default) =>
         RunAsync(write: true, async db =>
@@ -251,14 +259,25 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
 
             connection = new SqliteConnection(_connectionString);
             await connection.OpenAsync(cancellationToken);
+            // Not a connection-string keyword, so set on each use (no I/O). In WAL mode NORMAL
+            // cannot corrupt the file; a power cut may lose the last few marks, not older ones.
+            await ExecuteAsync(new Db(connection, null), "PRAGMA synchronous = NORMAL", cancellationToken);
             T result;
             if (write)
             {
-                // BEGIN IMMEDIATE: take the write lock up front, so concurrent writers wait their turn
-                // (busy timeout) instead of failing on a read-to-write upgrade.
-                await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-                result = await work(new Db(connection, transaction));
-                await transaction.CommitAsync(cancellationToken);
+                await _writeGate.WaitAsync(cancellationToken);
+                try
+                {
+                    // BEGIN IMMEDIATE: take the write lock up front, so a writer in another process
+                    // makes this one wait (busy timeout) rather than fail on a read-to-write upgrade.
+                    await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+                    result = await work(new Db(connection, transaction));
+                    await transaction.CommitAsync(cancellationToken);
+                }
+                finally
+                {
+                    _writeGate.Release();
+                }
             }
             else
             {
