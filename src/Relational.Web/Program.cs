@@ -1,4 +1,5 @@
 using Relational.Content;
+using Relational.Performance;
 using Relational.Reading;
 using Relational.Safety;
 using Relational.Site;
@@ -15,11 +16,13 @@ builder.AddSite();
 builder.AddContent();
 builder.AddReading();
 builder.AddSafety();
+builder.AddPageSnapshots();
 
 var app = builder.Build();
 
 app.UseSiteRequestLogging();
 app.UseSiteErrorPages();
+app.UsePageSnapshots();
 app.MapReader();
 app.MapSite();
 
