@@ -20,6 +20,7 @@ var app = builder.Build();
 
 app.UseSiteRequestLogging();
 app.UseSiteErrorPages();
+app.UseSafety();
 app.MapReader();
 app.MapSite();
 

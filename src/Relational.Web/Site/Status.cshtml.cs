@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Relational.Site;
@@ -18,6 +19,19 @@ public sealed class StatusModel : PageModel
     public PageResult OnGet(int code) => Show(code);
 
     public PageResult OnPost(int code) => Show(code);
+
+    /// <summary>
+    /// A refused PUT, TRACE, OPTIONS… is re-executed with its own method, which has no handler
+    /// here: it gets the same page.
+    /// </summary>
+    public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
+    {
+        if (context.HandlerMethod is null)
+        {
+            _ = int.TryParse(RouteData.Values["code"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var code);
+            context.Result = Show(code);
+        }
+    }
 
     private PageResult Show(int code)
     {
