@@ -19,7 +19,7 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var refusal = Refusal(context, options.CurrentValue);
+        var refusal = await RefusalAsync(context, options.CurrentValue);
         if (refusal != 0)
         {
             context.Response.StatusCode = refusal;
@@ -51,7 +51,7 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
 
     internal static bool IsPostPath(PathString path) => path.StartsWithSegments("/progress", StringComparison.OrdinalIgnoreCase);
 
-    private int Refusal(HttpContext context, SafetyOptions limits)
+    private async Task<int> RefusalAsync(HttpContext context, SafetyOptions limits)
     {
         var request = context.Request;
         // A foreign Host would end up in canonical and share links. (The container's health probe
@@ -59,6 +59,8 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
         if (_allowedHosts.Length > 0 && request.Host.HasValue && !request.Path.StartsWithSegments("/healthz")
             && !HostString.MatchesAny(request.Host.Host, _allowedHosts))
         {
+            // The calm page builds its links from the Host: it must not be the foreign one.
+            request.Host = new HostString(_allowedHosts.Select(h => h.Value).FirstOrDefault(h => h?.Contains('*') == false) ?? "localhost");
             return StatusCodes.Status400BadRequest;
         }
 
@@ -94,12 +96,35 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
             return StatusCodes.Status415UnsupportedMediaType;
         }
 
-        // A chunked body has no length up front: Kestrel stops reading it at the same limit.
+        return request.ContentLength is null ? await BufferUnannouncedBodyAsync(context, limits.MaxFormBytes) : 0;
+    }
+
+    /// <summary>
+    /// A chunked body has no length up front: read it here, at most the limit, so that one too
+    /// large is refused as too large whoever reads it next.
+    /// </summary>
+    private static async Task<int> BufferUnannouncedBodyAsync(HttpContext context, int limit)
+    {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
         {
-            bodySize.MaxRequestBodySize = limits.MaxFormBytes;
+            bodySize.MaxRequestBodySize = limit;
         }
 
+        context.Request.EnableBuffering(bufferThreshold: limit, bufferLimit: limit);
+        try
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+        }
+        catch (BadHttpRequestException e)
+        {
+            return e.StatusCode;
+        }
+        catch (IOException)
+        {
+            return StatusCodes.Status413PayloadTooLarge;
+        }
+
+        context.Request.Body.Position = 0;
         return 0;
     }
 

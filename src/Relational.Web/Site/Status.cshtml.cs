@@ -16,21 +16,14 @@ public sealed class StatusModel : PageModel
 
     public string Message { get; private set; } = "";
 
-    public PageResult OnGet(int code) => Show(code);
-
-    public PageResult OnPost(int code) => Show(code);
-
     /// <summary>
-    /// A refused PUT, TRACE, OPTIONS… is re-executed with its own method, which has no handler
-    /// here: it gets the same page.
+    /// Every method alike (a refused PUT or TRACE is re-executed with its own method), and the
+    /// code read from the route alone: model binding would read a refused form body again.
     /// </summary>
     public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
     {
-        if (context.HandlerMethod is null)
-        {
-            _ = int.TryParse(RouteData.Values["code"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var code);
-            context.Result = Show(code);
-        }
+        _ = int.TryParse(RouteData.Values["code"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var code);
+        context.Result = Show(code);
     }
 
     private PageResult Show(int code)
