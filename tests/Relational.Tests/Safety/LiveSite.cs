@@ -30,9 +30,9 @@ public class LiveSite : SiteFactory
         new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = Address };
 
     /// <summary>Sends bytes exactly as given and reads the answer until the server closes.</summary>
-    public async Task<RawResponse> SendRawAsync(byte[] request)
+    public async Task<RawResponse> SendRawAsync(byte[] request, IPAddress? from = null)
     {
-        using var client = new TcpClient();
+        using var client = new TcpClient(new IPEndPoint(from ?? IPAddress.Loopback, 0));
         await client.ConnectAsync(IPAddress.Loopback, Port);
         var stream = client.GetStream();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
@@ -63,7 +63,7 @@ public class LiveSite : SiteFactory
         return RawResponse.Parse(received.ToArray());
     }
 
-    public Task<RawResponse> SendRawAsync(string request) => SendRawAsync(Encoding.Latin1.GetBytes(request));
+    public Task<RawResponse> SendRawAsync(string request, IPAddress? from = null) => SendRawAsync(Encoding.Latin1.GetBytes(request), from);
 
     private Uri Start()
     {
