@@ -24,6 +24,7 @@ var app = builder.Build();
 
 app.UseSiteRequestLogging();
 app.UseSiteErrorPages();
+app.UseSafety();
 app.UsePageSnapshots();
 app.MapReader();
 app.MapSite();
