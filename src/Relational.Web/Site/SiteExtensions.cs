@@ -19,9 +19,7 @@ public static class SiteExtensions
                 // The host's own request lines carry full URLs (resume tokens among them): keep them out.
                 .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
                 .Enrich.FromLogContext()
-                // ASP.NET Core's request scope carries the raw path (a resume link holds a secret
-                // token): drop it from every event. The route template is logged instead.
-                .Enrich.With<DropRawRequestPath>();
+                .Enrich.With<Relational.Safety.LogPrivacy>();
             if (json)
             {
                 logger.WriteTo.Console(new CompactJsonFormatter());
@@ -81,12 +79,6 @@ public static class SiteExtensions
 
     private static string RouteTemplate(HttpContext context) =>
         context.GetEndpoint() is RouteEndpoint endpoint ? "/" + endpoint.RoutePattern.RawText?.TrimStart('/') : "(no route)";
-
-    private sealed class DropRawRequestPath : Serilog.Core.ILogEventEnricher
-    {
-        public void Enrich(LogEvent logEvent, Serilog.Core.ILogEventPropertyFactory propertyFactory) =>
-            logEvent.RemovePropertyIfPresent("RequestPath");
-    }
 
     private sealed class CatalogueHealthCheck(CatalogueProvider catalogue) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
     {
