@@ -45,10 +45,11 @@ public sealed class ProgressForPages(IReadingProgressStore store, IOptions<Progr
             return outcome is null ? ProgressView.Off : ProgressView.Off with { Outcome = outcome };
         }
 
+        // A cookie that names no reader (forged, forgotten elsewhere, purged) is ignored, never
+        // answered with a cookie: the site sets one only when the reader asks.
         ReaderCookie.MarkPersonal(context.Response);
         if (ReaderCookie.Read(context.Request) is not { } key)
         {
-            ReaderCookie.Expire(context.Response);
             return ProgressView.Off with { Outcome = outcome };
         }
 
@@ -61,8 +62,6 @@ public sealed class ProgressForPages(IReadingProgressStore store, IOptions<Progr
                 return new ProgressView(ProgressStatus.On, progress, outcome);
             }
 
-            // Forgotten on another device, or past the retention period: the cookie points at nothing.
-            ReaderCookie.Expire(context.Response);
             return ProgressView.Off with { Outcome = outcome };
         }
         catch (ProgressUnavailableException)

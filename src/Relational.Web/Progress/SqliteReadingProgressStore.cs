@@ -131,6 +131,11 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
         return created ? token : null;
     }
 
+    public Task<bool> ResumeLinkExistsAsync(ResumeToken token, CancellationToken cancellationToken = default) =>
+        RunAsync(write: false, async db =>
+            await ScalarAsync(db, "SELECT 1 FROM resume_links WHERE token_hash = $token", cancellationToken, ("$token", token.Hash())) is not null,
+            cancellationToken);
+
     public Task<bool> RevokeResumeLinkAsync(ReaderKey key, CancellationToken cancellationToken = default) =>
         WriteForReaderAsync(key, (db, readerId, _) =>
             ExecuteAsync(db, "DELETE FROM resume_links WHERE reader_id = $reader", cancellationToken, ("$reader", readerId)),
