@@ -244,6 +244,12 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
         SqliteConnection? connection = null;
         try
         {
+            // A file deleted under pooled connections would silently take their writes with it.
+            if (_ready && !File.Exists(_path))
+            {
+                throw new ProgressUnavailableException("The progress database file is gone; a new one is started.");
+            }
+
             if (!_ready)
             {
                 await SetUpAsync(cancellationToken);
