@@ -20,6 +20,10 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
     private readonly TimeProvider _clock;
     private readonly ILogger<SqliteReadingProgressStore> _logger;
     private readonly SemaphoreSlim _setUp = new(1, 1);
+
+    // One writer at a time inside this process: SQLite lets only one write at once anyway, and
+    // its busy retries (polling, unfair) starve writers under load until they give up.
+    private readonly SemaphoreSlim _writer = new(1, 1);
     private volatile bool _ready;
     private int _faulted;
 
@@ -46,7 +50,11 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
 
     public string DatabasePath => _path;
 
-    public void Dispose() => _setUp.Dispose();
+    public void Dispose()
+    {
+        _setUp.Dispose();
+        _writer.Dispose();
+    }
 
     public Task RememberAsync(ReaderKey key, CancellationToken cancellationToken = default) =>
         RunAsync(write: true, async db =>
@@ -242,6 +250,7 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
     private async Task<T> RunAsync<T>(bool write, Func<Db, Task<T>> work, CancellationToken cancellationToken)
     {
         SqliteConnection? connection = null;
+        var writing = false;
         try
         {
             // A file deleted under pooled connections would silently take their writes with it.
@@ -260,6 +269,8 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
             T result;
             if (write)
             {
+                await _writer.WaitAsync(cancellationToken);
+                writing = true;
                 // BEGIN IMMEDIATE: take the write lock up front, so concurrent writers wait their turn
                 // (busy timeout) instead of failing on a read-to-write upgrade.
                 await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
@@ -300,6 +311,11 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
             if (connection is not null)
             {
                 await connection.DisposeAsync();
+            }
+
+            if (writing)
+            {
+                _writer.Release();
             }
         }
     }
