@@ -21,9 +21,9 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
     private readonly ILogger<SqliteReadingProgressStore> _logger;
     private readonly SemaphoreSlim _setUp = new(1, 1);
 
-    // One writer at a time in this process: waiting here is a quiet async wait, where SQLite's own
-    // busy wait (Default Timeout) retries in 150 ms sleeps. The busy wait still covers other processes.
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    // One writer at a time inside this process: SQLite lets only one write at once anyway, and
+    // its busy retries (polling, unfair) starve writers under load until they give up.
+    private readonly SemaphoreSlim _writer = new(1, 1);
     private volatile bool _ready;
     private int _faulted;
 
@@ -53,7 +53,7 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
     public void Dispose()
     {
         _setUp.Dispose();
-        _writeGate.Dispose();
+        _writer.Dispose();
     }
 
     public Task RememberAsync(ReaderKey key, CancellationToken cancellationToken = default) =>
@@ -255,8 +255,15 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
     private async Task<T> RunAsync<T>(bool write, Func<Db, Task<T>> work, CancellationToken cancellationToken)
     {
         SqliteConnection? connection = null;
+        var writing = false;
         try
         {
+            // A file deleted under pooled connections would silently take their writes with it.
+            if (_ready && !File.Exists(_path))
+            {
+                throw new ProgressUnavailableException("The progress database file is gone; a new one is started.");
+            }
+
             if (!_ready)
             {
                 await SetUpAsync(cancellationToken);
@@ -270,19 +277,13 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
             T result;
             if (write)
             {
-                await _writeGate.WaitAsync(cancellationToken);
-                try
-                {
-                    // BEGIN IMMEDIATE: take the write lock up front, so a writer in another process
-                    // makes this one wait (busy timeout) rather than fail on a read-to-write upgrade.
-                    await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-                    result = await work(new Db(connection, transaction));
-                    await transaction.CommitAsync(cancellationToken);
-                }
-                finally
-                {
-                    _writeGate.Release();
-                }
+                await _writer.WaitAsync(cancellationToken);
+                writing = true;
+                // BEGIN IMMEDIATE: take the write lock up front, so concurrent writers wait their turn
+                // (busy timeout) instead of failing on a read-to-write upgrade.
+                await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+                result = await work(new Db(connection, transaction));
+                await transaction.CommitAsync(cancellationToken);
             }
             else
             {
@@ -318,6 +319,11 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
             if (connection is not null)
             {
                 await connection.DisposeAsync();
+            }
+
+            if (writing)
+            {
+                _writer.Release();
             }
         }
     }
