@@ -7,7 +7,7 @@ public sealed class RateLimitTests
 {
     private static string Post(int port) =>
         $"POST {HostileRequests.FormPath} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\n" +
-        "Content-Length: 3\r\nConnection: close\r\n\r\na=1";
+        "Sec-Fetch-Site: same-origin\r\nContent-Length: 3\r\nConnection: close\r\n\r\na=1";
 
     private static string Get(int port) =>
         $"GET /healing-trauma-in-relationship HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n";
