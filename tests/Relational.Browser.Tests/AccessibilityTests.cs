@@ -4,55 +4,46 @@ using Xunit.Abstractions;
 namespace Relational.Browser.Tests;
 
 /// <summary>axe-core (WCAG 2.2 A/AA and best practice) on every page, wide and narrow, light and dark.</summary>
-[Collection(BrowserTests.Name)]
-public sealed class AccessibilityTests(BrowserFixture browser, ITestOutputHelper output)
+public sealed class AccessibilityTests(BrowserFixture browser, ITestOutputHelper output) : BrowserTest(browser)
 {
     private static readonly Lazy<string> Axe = new(() => File.ReadAllText(Repository.AxeScript));
 
-    public static TheoryData<string, int, string> PagesAndModes()
-    {
-        var data = new TheoryData<string, int, string>();
-        foreach (var page in Site.AllPages())
-        {
-            foreach (var width in new[] { 1280, 375 })
-            {
-                foreach (var scheme in new[] { "light", "dark" })
-                {
-                    data.Add(page, width, scheme);
-                }
-            }
-        }
+    private static readonly (int Width, ColorScheme Scheme)[] Modes =
+    [
+        (1280, ColorScheme.Light), (1280, ColorScheme.Dark), (375, ColorScheme.Light), (375, ColorScheme.Dark),
+    ];
 
-        return data;
-    }
+    public static TheoryData<string> Pages() => new(Site.AllPages());
 
     [Theory]
-    [MemberData(nameof(PagesAndModes))]
-    public async Task Axe_finds_no_violations(string path, int width, string scheme)
+    [MemberData(nameof(Pages))]
+    public async Task Axe_finds_no_violations_wide_narrow_light_or_dark(string path)
     {
-        await using var context = await browser.NewContextAsync(new()
-        {
-            ViewportSize = new() { Width = width, Height = 900 },
-            ColorScheme = scheme == "dark" ? ColorScheme.Dark : ColorScheme.Light,
-            // axe is injected as an inline script, which the site's CSP rightly forbids.
-            BypassCSP = true,
-        });
-        var page = await context.NewPageAsync();
+        // axe is injected as an inline script, which the site's CSP rightly forbids.
+        var page = await NewPageAsync(new() { BypassCSP = true });
         await page.GotoAsync(path);
         await page.AddScriptTagAsync(new() { Content = Axe.Value });
 
-        var violations = await page.EvaluateAsync<JsonElement>(
-            """
-            async () => {
-              const result = await axe.run(document, {
-                runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
-              });
-              return result.violations.map(v => `${v.id} (${v.impact}): ${v.help}\n` +
-                v.nodes.slice(0, 3).map(n => `  at ${n.target.join(' ')}: ${n.failureSummary}`).join('\n'));
-            }
-            """);
-        var found = violations.EnumerateArray().Select(v => v.GetString()).ToList();
-        output.WriteLine($"axe {path} {width}px {scheme}: {found.Count} violations");
-        Assert.True(found.Count == 0, string.Join("\n", found));
+        var problems = new List<string>();
+        foreach (var (width, scheme) in Modes)
+        {
+            await page.SetViewportSizeAsync(width, 900);
+            await page.EmulateMediaAsync(new() { ColorScheme = scheme });
+            var violations = await page.EvaluateAsync<JsonElement>(
+                """
+                async () => {
+                  const result = await axe.run(document, {
+                    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+                  });
+                  return result.violations.map(v => `${v.id} (${v.impact}): ${v.help}\n` +
+                    v.nodes.slice(0, 3).map(n => `  at ${n.target.join(' ')}: ${n.failureSummary}`).join('\n'));
+                }
+                """);
+            var found = violations.EnumerateArray().Select(v => $"{width}px {scheme}: {v.GetString()}").ToList();
+            output.WriteLine($"axe {path} {width}px {scheme}: {found.Count} violations");
+            problems.AddRange(found);
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 }

@@ -61,19 +61,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh, isolated browser context (own storage) pointed at the site.</summary>
     public Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions? options = null)
     {
         options ??= new();
         options.BaseURL = BaseUrl;
         return Browser.NewContextAsync(options);
-    }
-
-    /// <summary>A page in a fresh context; the context closes with the returned lease.</summary>
-    public async Task<IPage> NewPageAsync(BrowserNewContextOptions? options = null)
-    {
-        var context = await NewContextAsync(options);
-        return await context.NewPageAsync();
     }
 
     public async Task DisposeAsync()

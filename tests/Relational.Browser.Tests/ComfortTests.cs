@@ -1,15 +1,14 @@
 namespace Relational.Browser.Tests;
 
 /// <summary>Reading comfort: motion, zoom, preferences applied before paint, discreet mode, print.</summary>
-[Collection(BrowserTests.Name)]
-public sealed class ComfortTests(BrowserFixture browser)
+public sealed class ComfortTests(BrowserFixture browser) : BrowserTest(browser)
 {
     private const string CircleAnimation = "getComputedStyle(document.querySelector('.breathing-circle')).animationName";
 
     [Fact]
     public async Task The_breathing_circle_moves_only_when_opened()
     {
-        var page = await browser.NewPageAsync(new() { ReducedMotion = ReducedMotion.NoPreference });
+        var page = await NewPageAsync(new() { ReducedMotion = ReducedMotion.NoPreference });
         await page.GotoAsync(Site.Part(1));
 
         Assert.Equal("none", await page.EvaluateAsync<string>(CircleAnimation));
@@ -22,7 +21,7 @@ public sealed class ComfortTests(BrowserFixture browser)
     [Fact]
     public async Task Under_reduced_motion_the_breathing_circle_stays_still()
     {
-        var page = await browser.NewPageAsync(new() { ReducedMotion = ReducedMotion.Reduce });
+        var page = await NewPageAsync(new() { ReducedMotion = ReducedMotion.Reduce });
         await page.GotoAsync(Site.Part(1));
 
         await page.GetByText("Breathe along with a slow circle").ClickAsync();
@@ -39,7 +38,7 @@ public sealed class ComfortTests(BrowserFixture browser)
     public async Task At_400_percent_zoom_nothing_scrolls_sideways(string path)
     {
         // 1280 × 1024 at 400% is a 320 × 256 CSS-pixel viewport.
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 320, Height = 256 } });
+        var page = await NewPageAsync(new() { ViewportSize = new() { Width = 320, Height = 256 } });
         await page.GotoAsync(path);
 
         foreach (var size in new[] { "standard", "larger" })
@@ -54,7 +53,7 @@ public sealed class ComfortTests(BrowserFixture browser)
     [Fact]
     public async Task Preferences_apply_at_once_and_before_the_next_page_is_painted()
     {
-        await using var context = await browser.NewContextAsync();
+        var context = await NewContextAsync();
         // Note what the page looks like when <body> first exists, before anything can be painted.
         await context.AddInitScriptAsync(
             """
@@ -90,7 +89,7 @@ public sealed class ComfortTests(BrowserFixture browser)
     [Fact]
     public async Task The_light_theme_can_be_chosen_on_a_dark_system()
     {
-        var page = await browser.NewPageAsync(new() { ColorScheme = ColorScheme.Dark });
+        var page = await NewPageAsync(new() { ColorScheme = ColorScheme.Dark });
         await page.GotoAsync(Site.Part(1));
         Assert.Equal("rgb(23, 25, 28)", await page.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor"));
 
@@ -104,7 +103,7 @@ public sealed class ComfortTests(BrowserFixture browser)
     [Fact]
     public async Task Discreet_mode_gives_the_tab_a_neutral_title_and_icon()
     {
-        var page = await browser.NewPageAsync();
+        var page = await NewPageAsync();
         await page.GotoAsync(Site.Part(3));
         Assert.Contains("Part 3 of 10", await page.TitleAsync(), StringComparison.Ordinal);
 
@@ -115,13 +114,13 @@ public sealed class ComfortTests(BrowserFixture browser)
 
         Assert.Equal("Reading", await page.TitleAsync());
         Assert.Equal("/favicon-neutral.svg", await page.Locator("link[rel=icon]").GetAttributeAsync("href"));
-        await Assertions.Expect(page.Locator("#share-url")).ToHaveValueAsync(browser.BaseUrl + Site.Part(3) + "?discreet=1");
+        await Assertions.Expect(page.Locator("#share-url")).ToHaveValueAsync(Browser.BaseUrl + Site.Part(3) + "?discreet=1");
     }
 
     [Fact]
     public async Task The_whole_article_prints_without_controls()
     {
-        var page = await browser.NewPageAsync();
+        var page = await NewPageAsync();
         await page.GotoAsync(Site.Article + "/all");
         await page.EmulateMediaAsync(new() { Media = Media.Print });
 

@@ -1,13 +1,12 @@
 namespace Relational.Browser.Tests;
 
 /// <summary>The whole reading journey with the keyboard alone, and arrow keys between parts.</summary>
-[Collection(BrowserTests.Name)]
-public sealed class KeyboardTests(BrowserFixture browser)
+public sealed class KeyboardTests(BrowserFixture browser) : BrowserTest(browser)
 {
     [Fact]
     public async Task A_reader_can_read_all_ten_parts_with_the_keyboard_alone()
     {
-        var page = await browser.NewPageAsync();
+        var page = await NewPageAsync();
         await page.GotoAsync(Site.Article);
 
         await page.Keyboard.PressAsync("Tab");
@@ -38,7 +37,7 @@ public sealed class KeyboardTests(BrowserFixture browser)
     [Fact]
     public async Task Arrow_keys_move_to_the_previous_and_next_part()
     {
-        var page = await browser.NewPageAsync();
+        var page = await NewPageAsync();
         await page.GotoAsync(Site.Part(5));
 
         await page.Keyboard.PressAsync("ArrowRight");
@@ -52,7 +51,7 @@ public sealed class KeyboardTests(BrowserFixture browser)
     [Fact]
     public async Task Arrow_keys_stay_put_in_a_field_or_with_a_modifier_held()
     {
-        var page = await browser.NewPageAsync();
+        var page = await NewPageAsync();
         await page.GotoAsync(Site.Part(5));
 
         await page.Keyboard.PressAsync("Shift+ArrowRight");
@@ -69,7 +68,7 @@ public sealed class KeyboardTests(BrowserFixture browser)
     [Fact]
     public async Task Every_focused_control_shows_a_visible_focus_ring()
     {
-        var page = await browser.NewPageAsync();
+        var page = await NewPageAsync();
         await page.GotoAsync(Site.Part(2));
 
         for (var i = 0; i < 12; i++)

@@ -4,8 +4,7 @@ namespace Relational.Browser.Tests;
 /// The README's pictures of a part, desktop and phone, light and dark. Written into the test
 /// output; with RELATIONAL_UPDATE_SCREENSHOTS=1 they replace docs/screenshots/*.png.
 /// </summary>
-[Collection(BrowserTests.Name)]
-public sealed class Screenshots(BrowserFixture browser)
+public sealed class Screenshots(BrowserFixture browser) : BrowserTest(browser)
 {
     [Theory]
     [InlineData("desktop", 1280, 900, "light")]
@@ -14,7 +13,7 @@ public sealed class Screenshots(BrowserFixture browser)
     [InlineData("phone", 375, 812, "dark")]
     public async Task A_part_is_photographed_for_the_readme(string device, int width, int height, string scheme)
     {
-        var page = await browser.NewPageAsync(new()
+        var page = await NewPageAsync(new()
         {
             ViewportSize = new() { Width = width, Height = height },
             DeviceScaleFactor = 1,

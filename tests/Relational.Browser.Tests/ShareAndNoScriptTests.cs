@@ -1,25 +1,24 @@
 namespace Relational.Browser.Tests;
 
 /// <summary>Sharing a part, and the whole reading journey with JavaScript turned off.</summary>
-[Collection(BrowserTests.Name)]
-public sealed class ShareAndNoScriptTests(BrowserFixture browser)
+public sealed class ShareAndNoScriptTests(BrowserFixture browser) : BrowserTest(browser)
 {
     [Fact]
     public async Task The_share_control_copies_the_link_to_this_part()
     {
-        var page = await browser.NewPageAsync(new() { Permissions = ["clipboard-read", "clipboard-write"] });
+        var page = await NewPageAsync(new() { Permissions = ["clipboard-read", "clipboard-write"] });
         await page.GotoAsync(Site.Part(4));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Copy link" }).ClickAsync();
 
         await Assertions.Expect(page.Locator("[data-share-status]")).ToHaveTextAsync("Link copied.");
-        Assert.Equal(browser.BaseUrl + Site.Part(4), await page.EvaluateAsync<string>("navigator.clipboard.readText()"));
+        Assert.Equal(Browser.BaseUrl + Site.Part(4), await page.EvaluateAsync<string>("navigator.clipboard.readText()"));
     }
 
     [Fact]
     public async Task Without_javascript_a_reader_reads_every_part_and_can_still_leave()
     {
-        var page = await browser.NewPageAsync(new() { JavaScriptEnabled = false });
+        var page = await NewPageAsync(new() { JavaScriptEnabled = false });
         await page.GotoAsync("/");
         await page.GetByRole(AriaRole.Link, new() { Name = "Healing Trauma in Relationship" }).First.ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Begin with part 1" }).ClickAsync();
@@ -28,7 +27,7 @@ public sealed class ShareAndNoScriptTests(BrowserFixture browser)
         {
             await page.WaitForURLAsync("**" + Site.Part(n));
             await Assertions.Expect(page.Locator(".part__position")).ToContainTextAsync($"Part {n} of 10");
-            await Assertions.Expect(page.Locator("#share-url")).ToHaveValueAsync(browser.BaseUrl + Site.Part(n));
+            await Assertions.Expect(page.Locator("#share-url")).ToHaveValueAsync(Browser.BaseUrl + Site.Part(n));
             await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Copy link" })).ToBeHiddenAsync();
             if (n < 10)
             {
@@ -37,13 +36,13 @@ public sealed class ShareAndNoScriptTests(BrowserFixture browser)
         }
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Exit this page" }).ClickAsync();
-        await page.WaitForURLAsync(browser.ExitUrl);
+        await page.WaitForURLAsync(Browser.ExitUrl);
     }
 
     [Fact]
     public async Task Without_javascript_the_preferences_page_says_what_applies_instead()
     {
-        var page = await browser.NewPageAsync(new() { JavaScriptEnabled = false, ColorScheme = ColorScheme.Dark });
+        var page = await NewPageAsync(new() { JavaScriptEnabled = false, ColorScheme = ColorScheme.Dark });
         await page.GotoAsync("/preferences");
 
         await Assertions.Expect(page.GetByText("These choices need JavaScript.")).ToBeVisibleAsync();

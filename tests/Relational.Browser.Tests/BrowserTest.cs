@@ -1,0 +1,31 @@
+namespace Relational.Browser.Tests;
+
+/// <summary>A test in the shared browser: each page it opens gets its own context, closed afterwards.</summary>
+[Collection(BrowserTests.Name)]
+public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
+{
+    private readonly List<IBrowserContext> _contexts = [];
+
+    protected BrowserFixture Browser => browser;
+
+    /// <summary>A fresh, isolated context (its own storage and history) pointed at the site.</summary>
+    protected async Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions? options = null)
+    {
+        var context = await browser.NewContextAsync(options);
+        _contexts.Add(context);
+        return context;
+    }
+
+    protected async Task<IPage> NewPageAsync(BrowserNewContextOptions? options = null) =>
+        await (await NewContextAsync(options)).NewPageAsync();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var context in _contexts)
+        {
+            await context.CloseAsync();
+        }
+    }
+}
