@@ -1,4 +1,5 @@
 using Relational.Content;
+using Relational.Progress;
 using Relational.Reading;
 using Relational.Safety;
 using Relational.Site;
@@ -15,6 +16,7 @@ builder.AddSite();
 builder.AddContent();
 builder.AddReading();
 builder.AddSafety();
+builder.AddReadingProgress();
 
 var app = builder.Build();
 
