@@ -35,6 +35,7 @@ public static class Site
         yield return $"{Article}/all";
         yield return "/staying-safe";
         yield return "/preferences";
+        yield return "/progress";
         yield return "/no-such-page";
     }
 }
