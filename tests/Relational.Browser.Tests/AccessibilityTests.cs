@@ -21,6 +21,26 @@ public sealed class AccessibilityTests(BrowserFixture browser, ITestOutputHelper
     {
         // axe is injected as an inline script, which the site's CSP rightly forbids.
         var page = await NewPageAsync(new() { BypassCSP = true });
+        await AssertNoViolationsAsync(page, path);
+    }
+
+    [Theory]
+    [InlineData(Site.Article)]
+    [InlineData("/progress")]
+    public async Task Axe_finds_no_violations_for_a_reader_who_asked_to_be_remembered(string path)
+    {
+        var page = await NewPageAsync(new() { BypassCSP = true });
+        await page.GotoAsync(Site.Part(2));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remember my place on this device" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "I’ve finished this part" }).ClickAsync();
+        await page.GotoAsync(Site.Part(3));
+        await AssertNoViolationsAsync(page, Site.Part(3));
+
+        await AssertNoViolationsAsync(page, path);
+    }
+
+    private async Task AssertNoViolationsAsync(IPage page, string path)
+    {
         await page.GotoAsync(path);
         await page.AddScriptTagAsync(new() { Content = Axe.Value });
 
@@ -39,7 +59,7 @@ public sealed class AccessibilityTests(BrowserFixture browser, ITestOutputHelper
                     v.nodes.slice(0, 3).map(n => `  at ${n.target.join(' ')}: ${n.failureSummary}`).join('\n'));
                 }
                 """);
-            var found = violations.EnumerateArray().Select(v => $"{width}px {scheme}: {v.GetString()}").ToList();
+            var found = violations.EnumerateArray().Select(v => $"{path} {width}px {scheme}: {v.GetString()}").ToList();
             output.WriteLine($"axe {path} {width}px {scheme}: {found.Count} violations");
             problems.AddRange(found);
         }
