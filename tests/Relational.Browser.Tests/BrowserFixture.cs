@@ -123,6 +123,10 @@ public sealed class BrowserFixture : IAsyncLifetime
             builder.UseSetting("Content:WatchForChanges", "false");
             builder.UseSetting("Progress:DatabasePath", Path.Combine(_dataDirectory, "progress.db"));
             builder.UseSetting("Safety:ExitUrl", _exitUrl);
+            // One log line per request would bury the test output; warnings and errors still show.
+            builder.UseSetting("Serilog:MinimumLevel:Default", "Information");
+            builder.UseSetting("Serilog:MinimumLevel:Override:Serilog.AspNetCore", "Warning");
+            builder.UseSetting("Serilog:MinimumLevel:Override:Microsoft.Hosting", "Warning");
         }
 
         public override async ValueTask DisposeAsync()

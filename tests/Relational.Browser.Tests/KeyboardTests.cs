@@ -18,7 +18,7 @@ public sealed class KeyboardTests(BrowserFixture browser) : BrowserTest(browser)
 
         for (var n = 1; n <= 10; n++)
         {
-            await page.WaitForURLAsync("**" + Site.Part(n));
+            await ArriveAsync(page, Site.Part(n));
             await Assertions.Expect(page.Locator(".part__position")).ToContainTextAsync($"Part {n} of 10");
             if (n == 10)
             {
@@ -66,6 +66,17 @@ public sealed class KeyboardTests(BrowserFixture browser) : BrowserTest(browser)
     }
 
     [Fact]
+    public async Task The_way_on_is_named_with_the_next_part_as_a_screen_reader_hears_it()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(Site.Part(2));
+
+        await Assertions.Expect(page.Locator("a[rel=next]"))
+            .ToHaveAccessibleNameAsync("Continue to the next part Part 3: Why Self-Work Alone Often Isn’t Enough");
+        await Assertions.Expect(page.Locator("a[rel=prev]")).ToHaveAccessibleNameAsync("Previous part Part 1: Before We Begin");
+    }
+
+    [Fact]
     public async Task Every_focused_control_shows_a_visible_focus_ring()
     {
         var page = await NewPageAsync();
@@ -78,6 +89,18 @@ public sealed class KeyboardTests(BrowserFixture browser) : BrowserTest(browser)
                 "(() => { const s = getComputedStyle(document.activeElement); return `${document.activeElement.tagName} ${s.outlineStyle} ${s.outlineWidth}`; })()");
             Assert.DoesNotContain(" none ", ring + " ", StringComparison.Ordinal);
             Assert.EndsWith(" 3px", ring, StringComparison.Ordinal);
+        }
+    }
+
+    private static async Task ArriveAsync(IPage page, string path)
+    {
+        try
+        {
+            await page.WaitForURLAsync("**" + path, new() { Timeout = 10_000 });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"expected {path}, but the page is {page.Url} with focus on \"{await FocusedTextAsync(page)}\"");
         }
     }
 

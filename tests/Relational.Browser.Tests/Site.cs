@@ -40,10 +40,10 @@ public static class Site
     }
 }
 
-/// <summary>Where the repository's own files are, found from the test's output folder.</summary>
+/// <summary>Files of the repository the browser tests need.</summary>
 public static class Repository
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => Relational.Tests.Paths.RepositoryRoot;
 
     public static string AxeScript
     {
@@ -55,18 +55,5 @@ public static class Repository
                 : throw new InvalidOperationException(
                     $"axe-core is missing ({path}). Run `npm ci` at the repository root, or `bash tests/run-all.sh`.");
         }
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Relational.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Relational.sln not found above " + AppContext.BaseDirectory);
     }
 }
