@@ -1,12 +1,14 @@
 # syntax=docker/dockerfile:1
 # Build: the SDK image publishes a Release build.
+# Publishing for the target architecture makes it a ReadyToRun build (see the .csproj): faster start-up.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+ARG TARGETARCH
 WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/Relational.Web/Relational.Web.csproj src/Relational.Web/
-RUN dotnet restore src/Relational.Web/Relational.Web.csproj
+RUN dotnet restore src/Relational.Web/Relational.Web.csproj -a "$TARGETARCH"
 COPY src/ src/
-RUN dotnet publish src/Relational.Web/Relational.Web.csproj -c Release -o /app --no-restore
+RUN dotnet publish src/Relational.Web/Relational.Web.csproj -c Release -a "$TARGETARCH" --self-contained false -o /app --no-restore
 
 # Run: the ASP.NET runtime only, as a non-root user, content beside the app, data in a volume.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS final

@@ -1,5 +1,6 @@
 using Relational.Content;
 using Relational.Progress;
+using Relational.Performance;
 using Relational.Reading;
 using Relational.Safety;
 using Relational.Site;
@@ -17,11 +18,14 @@ builder.AddContent();
 builder.AddReading();
 builder.AddSafety();
 builder.AddReadingProgress();
+builder.AddPageSnapshots();
 
 var app = builder.Build();
 
 app.UseSiteRequestLogging();
 app.UseSiteErrorPages();
+app.UseSafety();
+app.UsePageSnapshots();
 app.MapReader();
 app.MapSite();
 

@@ -18,7 +18,8 @@ public static class SiteExtensions
                 .MinimumLevel.Information()
                 // The host's own request lines carry full URLs (resume tokens among them): keep them out.
                 .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-                .Enrich.FromLogContext();
+                .Enrich.FromLogContext()
+                .Enrich.With<Relational.Safety.LogPrivacy>();
             if (json)
             {
                 logger.WriteTo.Console(new CompactJsonFormatter());
