@@ -19,6 +19,22 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
     protected async Task<IPage> NewPageAsync(BrowserNewContextOptions? options = null) =>
         await (await NewContextAsync(options)).NewPageAsync();
 
+    /// <summary>
+    /// Waits until the page has moved to <paramref name="path"/> (its document parsed and its scripts
+    /// run); what the reader then sees is checked with auto-waiting assertions.
+    /// </summary>
+    protected static async Task ArriveAsync(IPage page, string path)
+    {
+        try
+        {
+            await page.WaitForURLAsync("**" + path, new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 15_000 });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"expected {path}, but the page is {page.Url} ({await page.EvaluateAsync<string>("document.readyState")})");
+        }
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()

@@ -17,7 +17,7 @@ public sealed class ProgressJourneyTests(BrowserFixture browser) : BrowserTest(b
         await Assertions.Expect(page.GetByText("This device remembers your place.")).ToBeVisibleAsync();
         Assert.Contains(await context.CookiesAsync(), c => c.Name == "relational-reader" && c.HttpOnly);
         await page.GetByRole(AriaRole.Link, new() { Name = "Continue to the next part" }).ClickAsync();
-        await page.WaitForURLAsync("**" + Site.Part(4));
+        await ArriveAsync(page, Site.Part(4));
 
         // Leave for somewhere else entirely, then come back to the cover later.
         await page.GotoAsync(Browser.ExitUrl);
@@ -27,6 +27,6 @@ public sealed class ProgressJourneyTests(BrowserFixture browser) : BrowserTest(b
         await Assertions.Expect(offer).ToBeVisibleAsync();
         Assert.EndsWith(Site.Article, page.Url, StringComparison.Ordinal);
         await offer.ClickAsync();
-        await page.WaitForURLAsync("**" + Site.Part(4));
+        await ArriveAsync(page, Site.Part(4));
     }
 }

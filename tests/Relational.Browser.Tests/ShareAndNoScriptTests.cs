@@ -25,7 +25,7 @@ public sealed class ShareAndNoScriptTests(BrowserFixture browser) : BrowserTest(
 
         for (var n = 1; n <= 10; n++)
         {
-            await page.WaitForURLAsync("**" + Site.Part(n));
+            await ArriveAsync(page, Site.Part(n));
             await Assertions.Expect(page.Locator(".part__position")).ToContainTextAsync($"Part {n} of 10");
             await Assertions.Expect(page.Locator("#share-url")).ToHaveValueAsync(Browser.BaseUrl + Site.Part(n));
             await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Copy link" })).ToBeHiddenAsync();
