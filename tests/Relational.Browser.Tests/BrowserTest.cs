@@ -25,14 +25,12 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
     /// </summary>
     protected static async Task ArriveAsync(IPage page, string path)
     {
-        try
-        {
-            await page.WaitForURLAsync("**" + path, new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 15_000 });
-        }
-        catch (TimeoutException)
-        {
-            Assert.Fail($"expected {path}, but the page is {page.Url} ({await page.EvaluateAsync<string>("document.readyState")})");
-        }
+        // Polls the page's address rather than waiting for a navigation event, which a fast
+        // navigation can finish before the wait begins.
+        await Assertions.Expect(page).ToHaveURLAsync(
+            new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(path) + "$"),
+            new() { Timeout = 15_000 });
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
