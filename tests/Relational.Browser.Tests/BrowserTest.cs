@@ -20,15 +20,15 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
         await (await NewContextAsync(options)).NewPageAsync();
 
     /// <summary>
-    /// Waits until the page has moved to <paramref name="path"/> (its document parsed and its scripts
+    /// Waits until the page has moved to <paramref name="pathOrUrl"/> (its document parsed and its scripts
     /// run); what the reader then sees is checked with auto-waiting assertions.
     /// </summary>
-    protected static async Task ArriveAsync(IPage page, string path)
+    protected static async Task ArriveAsync(IPage page, string pathOrUrl)
     {
         // Polls the page's address rather than waiting for a navigation event, which a fast
         // navigation can finish before the wait begins.
         await Assertions.Expect(page).ToHaveURLAsync(
-            new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(path) + "$"),
+            new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(pathOrUrl) + "$"),
             new() { Timeout = 15_000 });
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
     }

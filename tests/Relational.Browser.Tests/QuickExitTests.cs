@@ -13,7 +13,7 @@ public sealed class QuickExitTests(BrowserFixture browser) : BrowserTest(browser
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Exit this page" }).ClickAsync();
 
-        await page.WaitForURLAsync(Browser.ExitUrl);
+        await ArriveAsync(page, Browser.ExitUrl);
         Assert.Equal(historyBefore, await page.EvaluateAsync<int>("history.length"));
         await page.GoBackAsync();
         Assert.EndsWith(Site.Article, page.Url, StringComparison.Ordinal);
@@ -31,7 +31,7 @@ public sealed class QuickExitTests(BrowserFixture browser) : BrowserTest(browser
         await page.Keyboard.PressAsync("Shift");
         await page.Keyboard.PressAsync("Shift");
 
-        await page.WaitForURLAsync(Browser.ExitUrl, new() { WaitUntil = WaitUntilState.Commit, Timeout = 10_000 });
+        await ArriveAsync(page, Browser.ExitUrl);
         Assert.Equal(historyBefore, await page.EvaluateAsync<int>("history.length"));
     }
 
@@ -80,6 +80,6 @@ public sealed class QuickExitTests(BrowserFixture browser) : BrowserTest(browser
 
         Assert.Equal("none grid", seen);
         release.SetResult();
-        await page.WaitForURLAsync(Browser.ExitUrl);
+        await ArriveAsync(page, Browser.ExitUrl);
     }
 }

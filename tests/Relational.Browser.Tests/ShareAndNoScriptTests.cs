@@ -36,7 +36,7 @@ public sealed class ShareAndNoScriptTests(BrowserFixture browser) : BrowserTest(
         }
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Exit this page" }).ClickAsync();
-        await page.WaitForURLAsync(Browser.ExitUrl);
+        await ArriveAsync(page, Browser.ExitUrl);
     }
 
     [Fact]
