@@ -28,10 +28,13 @@ log=$(mktemp)
 dotnet test Relational.sln --configuration Release --logger "console;verbosity=normal" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
-# dotnet test prints one summary line per test assembly; add them up.
-read -r passed failed < <(grep -E '^(Passed|Failed)! +- Failed: ' "$log" \
-  | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+).*/\2 \1/' \
-  | awk '{p+=$1; f+=$2} END {print p+0, f+0}')
+# dotnet test prints a summary per test assembly ("Passed! - Failed: …" at minimal verbosity,
+# "     Passed: N" / "     Failed: N" under "Total tests:" at normal verbosity); add them up.
+read -r passed failed < <(awk '
+  /^(Passed|Failed)! +- Failed: / { gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) } next }
+  /^ +Passed: +[0-9]+$/ { p += $2 }
+  /^ +Failed: +[0-9]+$/ { f += $2 }
+  END { print p + 0, f + 0 }' "$log")
 rm -f "$log"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "${passed} passed, ${failed} failed"

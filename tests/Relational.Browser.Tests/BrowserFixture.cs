@@ -1,0 +1,151 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Relational.Browser.Tests;
+
+/// <summary>
+/// One real site on Kestrel (loopback), one stand-in "neutral site" for Exit this page, and one
+/// Debian Chromium, shared by every browser test. Each test opens its own browser context.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ];
+
+    private WebApplication? _exitSite;
+    private KestrelSite? _site;
+    private IPlaywright? _playwright;
+
+    public string BaseUrl { get; private set; } = "";
+
+    /// <summary>The neutral page "Exit this page" leads to, served by the tests on loopback.</summary>
+    public string ExitUrl { get; private set; } = "";
+
+    public IBrowser Browser { get; private set; } = default!;
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException(
+                $"Chromium is not at {ChromiumPath}. The browser tests use Debian's Chromium: run `bash tests/run-all.sh` " +
+                "(it installs it) or `apt-get install chromium`.");
+        }
+
+        _exitSite = await StartExitSiteAsync();
+        ExitUrl = Address(_exitSite.Services) + "/weather";
+
+        _site = new KestrelSite(ExitUrl);
+        _site.StartServer();
+        BaseUrl = Address(_site.Services);
+
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+    }
+
+    public Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions? options = null)
+    {
+        options ??= new();
+        options.BaseURL = BaseUrl;
+        return Browser.NewContextAsync(options);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_site is not null)
+        {
+            await _site.DisposeAsync();
+        }
+
+        if (_exitSite is not null)
+        {
+            await _exitSite.DisposeAsync();
+        }
+    }
+
+    private static string Address(IServiceProvider services) =>
+        services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
+            .Addresses.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+
+    private static async Task<WebApplication> StartExitSiteAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.MapGet("/weather", () => Results.Content(
+            "<!DOCTYPE html><html lang=en><title>Weather</title><h1>Weather</h1>", "text/html"));
+        await app.StartAsync();
+        return app;
+    }
+
+    /// <summary>The real site on Kestrel, with a temporary data folder and the exit link pointed at loopback.</summary>
+    private sealed class KestrelSite : WebApplicationFactory<Program>
+    {
+        private readonly string _exitUrl;
+        private readonly string _dataDirectory = Directory.CreateTempSubdirectory("relational-browser-").FullName;
+
+        public KestrelSite(string exitUrl)
+        {
+            _exitUrl = exitUrl;
+            UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        }
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            // Serve wwwroot as a published site would (outside Development this is off by default).
+            builder.UseStaticWebAssets();
+            builder.UseSetting("Content:WatchForChanges", "false");
+            builder.UseSetting("Progress:DatabasePath", Path.Combine(_dataDirectory, "progress.db"));
+            builder.UseSetting("Safety:ExitUrl", _exitUrl);
+            // One log line per request would bury the test output; warnings and errors still show.
+            builder.UseSetting("Serilog:MinimumLevel:Default", "Information");
+            builder.UseSetting("Serilog:MinimumLevel:Override:Serilog.AspNetCore", "Warning");
+            builder.UseSetting("Serilog:MinimumLevel:Override:Microsoft.Hosting", "Warning");
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await base.DisposeAsync();
+            try
+            {
+                Directory.Delete(_dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open by a finishing request: the OS temp cleaner will have it.
+            }
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserTests : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "Real Chromium against the real site";
+}

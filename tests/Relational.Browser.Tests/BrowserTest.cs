@@ -1,0 +1,45 @@
+namespace Relational.Browser.Tests;
+
+/// <summary>A test in the shared browser: each page it opens gets its own context, closed afterwards.</summary>
+[Collection(BrowserTests.Name)]
+public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
+{
+    private readonly List<IBrowserContext> _contexts = [];
+
+    protected BrowserFixture Browser => browser;
+
+    /// <summary>A fresh, isolated context (its own storage and history) pointed at the site.</summary>
+    protected async Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions? options = null)
+    {
+        var context = await browser.NewContextAsync(options);
+        _contexts.Add(context);
+        return context;
+    }
+
+    protected async Task<IPage> NewPageAsync(BrowserNewContextOptions? options = null) =>
+        await (await NewContextAsync(options)).NewPageAsync();
+
+    /// <summary>
+    /// Waits until the page has moved to <paramref name="pathOrUrl"/> (its document parsed and its scripts
+    /// run); what the reader then sees is checked with auto-waiting assertions.
+    /// </summary>
+    protected static async Task ArriveAsync(IPage page, string pathOrUrl)
+    {
+        // Polls the page's address rather than waiting for a navigation event, which a fast
+        // navigation can finish before the wait begins.
+        await Assertions.Expect(page).ToHaveURLAsync(
+            new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(pathOrUrl) + "$"),
+            new() { Timeout = 15_000 });
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var context in _contexts)
+        {
+            await context.CloseAsync();
+        }
+    }
+}

@@ -1,0 +1,112 @@
+namespace Relational.Browser.Tests;
+
+/// <summary>The whole reading journey with the keyboard alone, and arrow keys between parts.</summary>
+public sealed class KeyboardTests(BrowserFixture browser) : BrowserTest(browser)
+{
+    [Fact]
+    public async Task A_reader_can_read_all_ten_parts_with_the_keyboard_alone()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(Site.Article);
+
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("Skip to main content", await FocusedTextAsync(page));
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal("main", await page.EvaluateAsync<string>("document.activeElement.id"));
+        await TabToAsync(page, "Begin with part 1");
+        await page.Keyboard.PressAsync("Enter");
+
+        for (var n = 1; n <= 10; n++)
+        {
+            await ArriveAsync(page, Site.Part(n));
+            await Assertions.Expect(page.Locator(".part__position")).ToContainTextAsync($"Part {n} of 10");
+            if (n == 10)
+            {
+                await Assertions.Expect(page.GetByText("This is the last part.")).ToBeVisibleAsync();
+                break;
+            }
+
+            await page.Keyboard.PressAsync("Tab");
+            Assert.Equal("Skip to main content", await FocusedTextAsync(page));
+            await page.Keyboard.PressAsync("Enter");
+            await TabToAsync(page, "Continue to the next part");
+            await page.Keyboard.PressAsync("Enter");
+        }
+    }
+
+    [Fact]
+    public async Task Arrow_keys_move_to_the_previous_and_next_part()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(Site.Part(5));
+
+        await page.Keyboard.PressAsync("ArrowRight");
+        await ArriveAsync(page, Site.Part(6));
+        await page.Keyboard.PressAsync("ArrowLeft");
+        await ArriveAsync(page, Site.Part(5));
+        await page.Keyboard.PressAsync("ArrowLeft");
+        await ArriveAsync(page, Site.Part(4));
+    }
+
+    [Fact]
+    public async Task Arrow_keys_stay_put_in_a_field_or_with_a_modifier_held()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(Site.Part(5));
+
+        await page.Keyboard.PressAsync("Shift+ArrowRight");
+        await page.Keyboard.PressAsync("Control+ArrowLeft");
+        await page.Locator("#share-url").FocusAsync();
+        await page.Keyboard.PressAsync("ArrowLeft");
+        await page.Keyboard.PressAsync("ArrowRight");
+
+        // Any navigation those keys started would have begun by now.
+        await page.WaitForTimeoutAsync(400);
+        Assert.EndsWith(Site.Part(5), page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_way_on_is_named_with_the_next_part_as_a_screen_reader_hears_it()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(Site.Part(2));
+
+        await Assertions.Expect(page.Locator("a[rel=next]"))
+            .ToHaveAccessibleNameAsync("Continue to the next part Part 3: Why Self-Work Alone Often Isn’t Enough");
+        await Assertions.Expect(page.Locator("a[rel=prev]")).ToHaveAccessibleNameAsync("Previous part Part 1: Before We Begin");
+    }
+
+    [Fact]
+    public async Task Every_focused_control_shows_a_visible_focus_ring()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(Site.Part(2));
+
+        for (var i = 0; i < 12; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            var ring = await page.EvaluateAsync<string>(
+                "(() => { const s = getComputedStyle(document.activeElement); return `${document.activeElement.tagName} ${s.outlineStyle} ${s.outlineWidth}`; })()");
+            Assert.DoesNotContain(" none ", ring + " ", StringComparison.Ordinal);
+            Assert.EndsWith(" 3px", ring, StringComparison.Ordinal);
+        }
+    }
+
+    internal static Task<string> FocusedTextAsync(IPage page) =>
+        page.EvaluateAsync<string>("(document.activeElement.innerText || document.activeElement.value || '').trim()");
+
+    /// <summary>Presses Tab until the focused control's text starts with <paramref name="text"/>.</summary>
+    internal static async Task TabToAsync(IPage page, string text, int limit = 40)
+    {
+        for (var i = 0; i < limit; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            if ((await FocusedTextAsync(page)).StartsWith(text, StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+
+        Assert.Fail($"\"{text}\" was not reached within {limit} presses of Tab on {page.Url}");
+    }
+}

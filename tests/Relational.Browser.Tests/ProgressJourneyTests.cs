@@ -1,0 +1,32 @@
+namespace Relational.Browser.Tests;
+
+/// <summary>Opting in to remember one's place, leaving, coming back: offered, never moved.</summary>
+public sealed class ProgressJourneyTests(BrowserFixture browser) : BrowserTest(browser)
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_reader_who_opts_in_is_offered_their_place_on_return(bool javaScript)
+    {
+        var context = await NewContextAsync(new() { JavaScriptEnabled = javaScript });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(Site.Part(3));
+        Assert.Empty(await context.CookiesAsync());
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remember my place on this device" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("This device remembers your place.")).ToBeVisibleAsync();
+        Assert.Contains(await context.CookiesAsync(), c => c.Name == "relational-reader" && c.HttpOnly);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Continue to the next part" }).ClickAsync();
+        await ArriveAsync(page, Site.Part(4));
+
+        // Leave for somewhere else entirely, then come back to the cover later.
+        await page.GotoAsync(Browser.ExitUrl);
+        await page.GotoAsync(Site.Article);
+
+        var offer = page.GetByRole(AriaRole.Link, new() { Name = "Continue from part 4" });
+        await Assertions.Expect(offer).ToBeVisibleAsync();
+        Assert.EndsWith(Site.Article, page.Url, StringComparison.Ordinal);
+        await offer.ClickAsync();
+        await ArriveAsync(page, Site.Part(4));
+    }
+}
