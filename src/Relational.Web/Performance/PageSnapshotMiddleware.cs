@@ -67,6 +67,11 @@ internal sealed class PageSnapshotMiddleware(RequestDelegate next, PageSnapshotC
         using var buffer = new MemoryStream();
         var capture = new StreamResponseBodyFeature(buffer);
         context.Features.Set<IHttpResponseBodyFeature>(capture);
+
+        // Render the page as it is (response compression further in sees no Accept-Encoding);
+        // the snapshot is compressed once, below.
+        var acceptEncoding = context.Request.Headers.AcceptEncoding;
+        context.Request.Headers.AcceptEncoding = StringValues.Empty;
         try
         {
             await next(context);
@@ -75,6 +80,7 @@ internal sealed class PageSnapshotMiddleware(RequestDelegate next, PageSnapshotC
         finally
         {
             context.Features.Set(responseBody);
+            context.Request.Headers.AcceptEncoding = acceptEncoding;
         }
 
         if (response.StatusCode == StatusCodes.Status200OK

@@ -19,14 +19,22 @@ public static class SiteExtensions
                 // The host's own request lines carry full URLs (resume tokens among them): keep them out.
                 .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
                 .Enrich.FromLogContext();
-            if (json)
-            {
-                logger.WriteTo.Console(new CompactJsonFormatter());
-            }
-            else
-            {
-                logger.WriteTo.Console();
-            }
+            // Written from a background thread: a request only queues its line, so logging every
+            // request costs little even at thousands a second. When the queue is full, requests
+            // wait rather than lines being dropped.
+            logger.WriteTo.Async(
+                sink =>
+                {
+                    if (json)
+                    {
+                        sink.Console(new CompactJsonFormatter());
+                    }
+                    else
+                    {
+                        sink.Console();
+                    }
+                },
+                blockWhenFull: true);
         });
         return builder;
     }
