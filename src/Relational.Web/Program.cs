@@ -1,5 +1,5 @@
 using Relational.Content;
-using Relational.Performance;
+using Relational.Progress;
 using Relational.Reading;
 using Relational.Safety;
 using Relational.Site;
@@ -16,13 +16,12 @@ builder.AddSite();
 builder.AddContent();
 builder.AddReading();
 builder.AddSafety();
-builder.AddPageSnapshots();
+builder.AddReadingProgress();
 
 var app = builder.Build();
 
 app.UseSiteRequestLogging();
 app.UseSiteErrorPages();
-app.UsePageSnapshots();
 app.MapReader();
 app.MapSite();
 

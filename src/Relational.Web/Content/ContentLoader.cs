@@ -70,6 +70,7 @@ public static partial class ContentLoader
             .ToList();
 
         var sections = ImmutableArray.CreateBuilder<Section>(partFiles.Count);
+        var slugs = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in partFiles)
         {
             var match = PartFilePattern().Match(Path.GetFileName(file));
@@ -79,7 +80,13 @@ public static partial class ContentLoader
                 throw new ContentException(file, $"expected a part file named {expected:00}-<slug>.md here");
             }
 
-            sections.Add(LoadSection(file, expected, hash));
+            var section = LoadSection(file, expected, hash);
+            if (!slugs.Add(section.Slug))
+            {
+                throw new ContentException(file, $"another part already uses the slug '{section.Slug}'");
+            }
+
+            sections.Add(section);
         }
 
         if (sections.Count == 0)
@@ -91,12 +98,6 @@ public static partial class ContentLoader
             && (!int.TryParse(declared, CultureInfo.InvariantCulture, out var parts) || parts != sections.Count))
         {
             throw new ContentException(articleFile, $"declares parts: {declared} but the folder has {sections.Count} part files");
-        }
-
-        var duplicate = sections.GroupBy(s => s.Slug).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-        {
-            throw new ContentException(folder, $"two parts share the slug '{duplicate.Key}'");
         }
 
         return new Article(

@@ -1,15 +1,18 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Relational.Content;
+using Relational.Progress;
 using Relational.Site;
 
 namespace Relational.Reading;
 
-public sealed class CoverModel(CatalogueProvider catalogue) : PageModel
+public sealed class CoverModel(CatalogueProvider catalogue, ProgressForPages progress) : PageModel
 {
     public Article Article { get; private set; } = default!;
 
-    public IActionResult OnGet(string article)
+    public ProgressView Progress { get; private set; } = ProgressView.Off;
+
+    public async Task<IActionResult> OnGetAsync(string article)
     {
         if (catalogue.Current.FindArticle(article) is not { } found)
         {
@@ -17,6 +20,7 @@ public sealed class CoverModel(CatalogueProvider catalogue) : PageModel
         }
 
         Article = found;
+        Progress = await progress.FindAsync(HttpContext);
         new PageMeta(found.Title, found.Description, found.Url, "article").ApplyTo(ViewData);
         return Page();
     }

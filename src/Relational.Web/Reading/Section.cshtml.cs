@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Relational.Content;
+using Relational.Progress;
 using Relational.Site;
 
 namespace Relational.Reading;
 
-public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls) : PageModel
+public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls, ProgressForPages progress) : PageModel
 {
     public Article Article { get; private set; } = default!;
 
@@ -13,7 +14,9 @@ public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls) :
 
     public string ShareUrl { get; private set; } = "";
 
-    public IActionResult OnGet(string article, string section)
+    public ProgressView Progress { get; private set; } = ProgressView.Off;
+
+    public async Task<IActionResult> OnGetAsync(string article, string section)
     {
         if (catalogue.Current.FindArticle(article) is not { } foundArticle
             || foundArticle.FindSection(section) is not { } foundSection)
@@ -23,6 +26,7 @@ public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls) :
 
         Article = foundArticle;
         Section = foundSection;
+        Progress = await progress.ForSectionAsync(HttpContext, foundArticle, foundSection);
         var path = foundArticle.SectionUrl(foundSection);
         ShareUrl = urls.Absolute(Request, path);
         new PageMeta($"{foundSection.Title} — Part {foundSection.Number} of {foundArticle.Sections.Length}", foundSection.Excerpt, path, "article")

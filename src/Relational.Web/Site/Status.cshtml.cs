@@ -15,9 +15,16 @@ public sealed class StatusModel : PageModel
 
     public string Message { get; private set; } = "";
 
-    public PageResult OnGet(int code) => Show(code);
+    // The code comes from the route, with no model binding: a re-executed POST may carry a form
+    // that cannot be read, and binding would try to read it.
+    public PageResult OnGet() => Show(RouteCode());
 
-    public PageResult OnPost(int code) => Show(code);
+    public PageResult OnPost() => Show(RouteCode());
+
+    private int RouteCode() =>
+        int.TryParse(RouteData.Values["code"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var code) && code is >= 400 and <= 599
+            ? code
+            : StatusCodes.Status404NotFound;
 
     private PageResult Show(int code)
     {
@@ -30,6 +37,7 @@ public sealed class StatusModel : PageModel
 
         (Heading, Message) = code switch
         {
+            403 => ("That can’t be done from here", "For your safety, this site only accepts that from its own pages. Nothing was changed."),
             404 => ("This page isn’t here", "The page you asked for doesn’t exist, or may have moved. Nothing is wrong on your side."),
             405 => ("That can’t be done here", "This page can only be read, not changed."),
             413 => ("That was too much to send", "The form sent more than this site accepts. Nothing was saved."),

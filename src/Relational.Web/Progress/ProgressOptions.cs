@@ -1,0 +1,37 @@
+namespace Relational.Progress;
+
+/// <summary>Settings from the <c>Progress</c> section (environment: <c>Progress__DatabasePath</c>, …).</summary>
+public sealed class ProgressOptions
+{
+    public const string Section = "Progress";
+
+    /// <summary>
+    /// The SQLite file. A relative path is taken from the repository root when running from
+    /// source (the folder holding <c>Relational.sln</c>), else from the app's content root.
+    /// </summary>
+    public string DatabasePath { get; set; } = "data/progress.db";
+
+    /// <summary>Days without any activity after which a reader's records are deleted.</summary>
+    public int RetentionDays { get; set; } = 365;
+
+    /// <summary>How often idle records are looked for and deleted.</summary>
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(6);
+
+    internal static string Resolve(string path, string contentRoot)
+    {
+        if (Path.IsPathRooted(path))
+        {
+            return path;
+        }
+
+        for (var dir = new DirectoryInfo(contentRoot); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Relational.sln")))
+            {
+                return Path.GetFullPath(path, dir.FullName);
+            }
+        }
+
+        return Path.GetFullPath(path, contentRoot);
+    }
+}

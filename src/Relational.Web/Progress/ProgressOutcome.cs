@@ -1,0 +1,43 @@
+using System.Collections.Frozen;
+
+namespace Relational.Progress;
+
+/// <summary>
+/// What happened after a progress form, carried to the next page as <c>?progress=name</c>. Only
+/// these fixed messages are ever shown; anything else in the query is ignored.
+/// </summary>
+public sealed record ProgressOutcome(string Name, string Message, bool IsProblem = false)
+{
+    public const string QueryKey = "progress";
+
+    public static readonly ProgressOutcome Remembered = new("remembered",
+        "This device will now remember your place. You can see or erase what is kept on “Your progress”.");
+
+    public static readonly ProgressOutcome Finished = new("finished", "Marked as finished.");
+
+    public static readonly ProgressOutcome Saved = new("saved", "Your place is saved here.");
+
+    public static readonly ProgressOutcome Forgotten = new("forgotten",
+        "Done. Your progress is forgotten: every record of it has been deleted from this site, any resume link stopped working, and this browser’s reader cookie has been removed.");
+
+    public static readonly ProgressOutcome LinkRevoked = new("link-revoked",
+        "The private resume link is revoked. It no longer works on any device.");
+
+    public static readonly ProgressOutcome Adopted = new("adopted", "This device now carries your place.");
+
+    public static readonly ProgressOutcome NotRemembered = new("not-remembered",
+        "This device isn’t remembering your place, so nothing was saved.", IsProblem: true);
+
+    public static readonly ProgressOutcome Unavailable = new("unavailable",
+        "We couldn’t save that right now. Reading works as usual; you could try again later.", IsProblem: true);
+
+    private static readonly FrozenDictionary<string, ProgressOutcome> ByName =
+        new[] { Remembered, Finished, Saved, Forgotten, LinkRevoked, Adopted, NotRemembered, Unavailable }
+            .ToFrozenDictionary(o => o.Name, StringComparer.Ordinal);
+
+    public static ProgressOutcome? FromQuery(HttpRequest request) =>
+        ByName.GetValueOrDefault(request.Query[QueryKey].ToString());
+
+    /// <summary>A local path with this outcome added and the progress controls in view.</summary>
+    public string AppendTo(string path) => $"{path}?{QueryKey}={Name}#progress";
+}

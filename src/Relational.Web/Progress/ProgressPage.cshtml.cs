@@ -1,0 +1,280 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using Relational.Content;
+using Relational.Site;
+
+namespace Relational.Progress;
+
+/// <summary>
+/// <c>/progress</c>: what is kept and the controls for it; and every progress form's POST
+/// (<c>/progress/remember</c>, <c>/progress/finished</c>, …). No antiforgery token (its cookie
+/// would be set before anyone opts in): POSTs must be same-origin instead, see <see cref="SameOrigin"/>.
+/// </summary>
+[IgnoreAntiforgeryToken]
+public sealed class ProgressPageModel(
+    IReadingProgressStore store,
+    ProgressForPages pages,
+    CatalogueProvider catalogue,
+    PublicUrls urls,
+    IOptions<ProgressOptions> options) : PageModel
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public ProgressView View { get; private set; } = ProgressView.Off;
+
+    public IReadOnlyList<Article> Articles => catalogue.Current.Articles;
+
+    public int RetentionDays => options.Value.RetentionDays;
+
+    /// <summary>A resume link just made; shown once, since only its hash is kept.</summary>
+    public string? ResumeUrl { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (RouteData.Values["handler"] is not null)
+        {
+            return NotFound();
+        }
+
+        View = await pages.FindAsync(HttpContext);
+        return ShowPage();
+    }
+
+    /// <summary>"Download my data": the reader's rows as JSON.</summary>
+    public async Task<IActionResult> OnGetExportAsync()
+    {
+        if (!ReaderCookie.IsPresent(Request))
+        {
+            return Download(new { stored = false, note = "This device has not asked to be remembered, so nothing is stored about it." });
+        }
+
+        View = await pages.FindAsync(HttpContext);
+        return View switch
+        {
+            { Status: ProgressStatus.Unavailable } => StatusCode(StatusCodes.Status503ServiceUnavailable),
+            { Progress: { } progress } => Download(Export(progress)),
+            _ => Download(new { stored = false, note = "Nothing is stored about this device." }),
+        };
+    }
+
+    public async Task<IActionResult> OnPostRememberAsync()
+    {
+        if (!TryReadPlace(out var article, out var section))
+        {
+            return BadRequest();
+        }
+
+        var back = BackTo(article, section);
+        if (ReaderCookie.Read(Request) is { } existing && await Safely(() => store.FindAsync(existing)) is { Value: not null })
+        {
+            return Back(back, ProgressOutcome.Remembered);
+        }
+
+        var key = ReaderKey.New();
+        var stored = await Safely(async () =>
+        {
+            await store.RememberAsync(key);
+            if (article is not null && section is not null)
+            {
+                await store.RecordOpenedAsync(key, SectionRef.Of(article, section), null);
+            }
+
+            return true;
+        });
+        if (stored is null)
+        {
+            return Back(back, ProgressOutcome.Unavailable);
+        }
+
+        ReaderCookie.Write(Response, key, RetentionDays);
+        return Back(back, ProgressOutcome.Remembered);
+    }
+
+    public Task<IActionResult> OnPostFinishedAsync() =>
+        ForPart(ProgressOutcome.Finished, (key, part) => store.MarkFinishedAsync(key, part));
+
+    public Task<IActionResult> OnPostSaveAsync() =>
+        ForPart(ProgressOutcome.Saved, (key, part) => store.SavePlaceAsync(key, part));
+
+    public async Task<IActionResult> OnPostForgetAsync()
+    {
+        if (ReaderCookie.Read(Request) is { } key)
+        {
+            if (await Safely(() => store.ForgetAsync(key)) is null)
+            {
+                return Back("/progress", ProgressOutcome.Unavailable);
+            }
+        }
+
+        ReaderCookie.Expire(Response);
+        return Back("/progress", ProgressOutcome.Forgotten);
+    }
+
+    public async Task<IActionResult> OnPostLinkAsync()
+    {
+        if (ReaderCookie.Read(Request) is not { } key)
+        {
+            return Back("/progress", ProgressOutcome.NotRemembered);
+        }
+
+        var result = await Safely(() => store.CreateResumeLinkAsync(key));
+        if (result is null)
+        {
+            return Back("/progress", ProgressOutcome.Unavailable);
+        }
+
+        if (result.Value is not { } token)
+        {
+            ReaderCookie.Expire(Response);
+            return Back("/progress", ProgressOutcome.NotRemembered);
+        }
+
+        ResumeUrl = urls.Absolute(Request, "/progress/resume/" + token.Value);
+        View = await pages.FindAsync(HttpContext);
+        return ShowPage();
+    }
+
+    public async Task<IActionResult> OnPostRevokeLinkAsync()
+    {
+        if (ReaderCookie.Read(Request) is not { } key)
+        {
+            return Back("/progress", ProgressOutcome.NotRemembered);
+        }
+
+        return await Safely(() => store.RevokeResumeLinkAsync(key)) is null
+            ? Back("/progress", ProgressOutcome.Unavailable)
+            : Back("/progress", ProgressOutcome.LinkRevoked);
+    }
+
+    public IActionResult OnPost() => NotFound();
+
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        if (await ProgressForms.RejectAsync(Request) is { } rejection)
+        {
+            context.Result = StatusCode(rejection);
+            return;
+        }
+
+        await next();
+    }
+
+    private PageResult ShowPage()
+    {
+        ReaderCookie.MarkPersonal(Response);
+        new PageMeta("Your progress", "What this site keeps about your reading, if you ask it to, and how to see or erase it.", "/progress")
+            .ApplyTo(ViewData);
+        return Page();
+    }
+
+    private async Task<IActionResult> ForPart(ProgressOutcome done, Func<ReaderKey, SectionRef, Task<bool>> write)
+    {
+        if (!TryReadPlace(out var article, out var section) || article is null || section is null)
+        {
+            return BadRequest();
+        }
+
+        var back = BackTo(article, section);
+        if (ReaderCookie.Read(Request) is not { } key)
+        {
+            return Back(back, ProgressOutcome.NotRemembered);
+        }
+
+        var written = await Safely(() => write(key, SectionRef.Of(article, section)));
+        if (written is null)
+        {
+            return Back(back, ProgressOutcome.Unavailable);
+        }
+
+        if (!written.Value)
+        {
+            ReaderCookie.Expire(Response);
+            return Back(back, ProgressOutcome.NotRemembered);
+        }
+
+        return Back(back, done);
+    }
+
+    /// <summary>Reads the optional <c>article</c> and <c>section</c> fields; false if they name nothing real.</summary>
+    private bool TryReadPlace(out Article? article, out Section? section)
+    {
+        article = null;
+        section = null;
+        var articleSlug = Request.Form["article"].ToString();
+        var sectionSlug = Request.Form["section"].ToString();
+        if (articleSlug.Length == 0)
+        {
+            return sectionSlug.Length == 0;
+        }
+
+        article = catalogue.Current.FindArticle(articleSlug);
+        if (article is null)
+        {
+            return false;
+        }
+
+        if (sectionSlug.Length == 0)
+        {
+            return true;
+        }
+
+        section = article.FindSection(sectionSlug);
+        return section is not null;
+    }
+
+    private static string BackTo(Article? article, Section? section) =>
+        article is null ? "/progress" : section is null ? article.Url : article.SectionUrl(section);
+
+    private StatusCodeResult Back(string path, ProgressOutcome outcome)
+    {
+        ReaderCookie.MarkPersonal(Response);
+        // 303 See Other: the browser follows with a GET, so reloading never re-sends the form.
+        Response.Headers.Location = outcome.AppendTo(path);
+        return StatusCode(StatusCodes.Status303SeeOther);
+    }
+
+    private FileContentResult Download(object data)
+    {
+        ReaderCookie.MarkPersonal(Response);
+        return File(JsonSerializer.SerializeToUtf8Bytes(data, Json), "application/json", "my-reading-progress.json");
+    }
+
+    private object Export(ReaderProgress progress) => new
+    {
+        about = "Everything this site keeps about your reading, as stored. Nothing else is kept: no name, e-mail, IP address or browser details.",
+        retentionDays = RetentionDays,
+        createdAt = progress.CreatedAt,
+        lastActiveAt = progress.LastActiveAt,
+        devices = progress.Devices,
+        savedPlace = progress.SavedPlace is { } saved
+            ? new { article = saved.Part.Article, section = saved.Part.Section, savedAt = saved.SavedAt }
+            : null,
+        sections = progress.Sections.Select(s => new
+        {
+            article = s.Part.Article,
+            section = s.Part.Section,
+            state = s.State == SectionState.Finished ? "finished" : "started",
+            startedAt = s.StartedAt,
+            lastOpenedAt = s.LastOpenedAt,
+            finishedAt = s.FinishedAt,
+        }),
+        resumeLink = progress.ResumeLinkCreatedAt is { } created ? new { createdAt = created } : null,
+    };
+
+    /// <summary>Runs a store call; null when the store is unavailable (already logged by the store).</summary>
+    private static async Task<StrongBox<T>?> Safely<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return new StrongBox<T>(await call());
+        }
+        catch (ProgressUnavailableException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+
+namespace Relational.Progress;
+
+/// <summary>Deletes idle readers' records shortly after start-up and then every purge interval.</summary>
+public sealed partial class ProgressPurgeService(
+    IReadingProgressStore store,
+    IOptions<ProgressOptions> options,
+    TimeProvider clock,
+    ILogger<ProgressPurgeService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Never hold up start-up: the first purge runs once the host is going.
+        await Task.Yield();
+        using var timer = new PeriodicTimer(options.Value.PurgeInterval, clock);
+        do
+        {
+            try
+            {
+                var purged = await store.PurgeIdleAsync(stoppingToken);
+                if (purged > 0)
+                {
+                    LogPurged(purged, options.Value.RetentionDays);
+                }
+            }
+            catch (ProgressUnavailableException)
+            {
+                // The store has logged the cause; try again next time.
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted the records of {Count} reader(s) idle for more than {Days} days")]
+    private partial void LogPurged(int count, int days);
+}

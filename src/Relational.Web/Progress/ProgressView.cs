@@ -1,0 +1,70 @@
+using Relational.Content;
+
+namespace Relational.Progress;
+
+public enum ProgressStatus
+{
+    /// <summary>This device has not asked to be remembered.</summary>
+    Off,
+
+    /// <summary>Opted in; <see cref="ProgressView.Progress"/> holds the reader's rows.</summary>
+    On,
+
+    /// <summary>Opted in, but the store cannot be reached right now.</summary>
+    Unavailable,
+}
+
+/// <summary>What a page knows about the reader's progress, and the outcome of their last form.</summary>
+public sealed record ProgressView(ProgressStatus Status, ReaderProgress? Progress, ProgressOutcome? Outcome)
+{
+    public static ProgressView Off { get; } = new(ProgressStatus.Off, null, null);
+}
+
+/// <summary>
+/// Loads a reader's progress for a page. Requests without the reader cookie cost nothing: no
+/// database work, no header, no cookie.
+/// </summary>
+public sealed class ProgressForPages(IReadingProgressStore store)
+{
+    public Task<ProgressView> FindAsync(HttpContext context) =>
+        LoadAsync(context, key => store.FindAsync(key, context.RequestAborted));
+
+    /// <summary>Opening a part marks it started, and the part before it finished if it was started.</summary>
+    public Task<ProgressView> ForSectionAsync(HttpContext context, Article article, Section section)
+    {
+        var previous = article.Previous(section) is { } before ? SectionRef.Of(article, before) : (SectionRef?)null;
+        return LoadAsync(context, key => store.RecordOpenedAsync(key, SectionRef.Of(article, section), previous, context.RequestAborted));
+    }
+
+    private static async Task<ProgressView> LoadAsync(HttpContext context, Func<ReaderKey, Task<ReaderProgress?>> load)
+    {
+        var outcome = ProgressOutcome.FromQuery(context.Request);
+        if (!ReaderCookie.IsPresent(context.Request))
+        {
+            return outcome is null ? ProgressView.Off : ProgressView.Off with { Outcome = outcome };
+        }
+
+        ReaderCookie.MarkPersonal(context.Response);
+        if (ReaderCookie.Read(context.Request) is not { } key)
+        {
+            ReaderCookie.Expire(context.Response);
+            return ProgressView.Off with { Outcome = outcome };
+        }
+
+        try
+        {
+            if (await load(key) is { } progress)
+            {
+                return new ProgressView(ProgressStatus.On, progress, outcome);
+            }
+
+            // Forgotten on another device, or past the retention period: the cookie points at nothing.
+            ReaderCookie.Expire(context.Response);
+            return ProgressView.Off with { Outcome = outcome };
+        }
+        catch (ProgressUnavailableException)
+        {
+            return new ProgressView(ProgressStatus.Unavailable, null, outcome);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using Microsoft.Extensions.DependencyInjection;
+using Relational.Content;
+
+namespace Relational.Tests.Content;
+
+public sealed class CatalogueProviderTests
+{
+    [Fact]
+    public async Task An_edited_file_is_served_after_reload_and_the_catalogue_is_replaced_whole()
+    {
+        using var folder = new ContentFolder();
+        using var site = new SiteFactory().With("Content:Path", folder.Root);
+        var client = site.CreateClient();
+        var provider = site.Services.GetRequiredService<CatalogueProvider>();
+        var before = provider.Current;
+        ContentCatalogue? announced = null;
+        provider.Replaced += c => announced = c;
+
+        folder.Edit("healing-trauma-in-relationship/09-relationship-as-medicine.md", t => t.Replace("Relationship as Medicine\"", "Relationship, as Medicine\"", StringComparison.Ordinal));
+        Assert.True(provider.Reload());
+
+        Assert.NotSame(before, provider.Current);
+        Assert.Same(provider.Current, announced);
+        Assert.Equal("Relationship as Medicine", before.Articles[0].Sections[8].Title);
+        var page = await client.GetDocumentAsync("/healing-trauma-in-relationship/relationship-as-medicine");
+        Assert.Equal("Relationship, as Medicine", page.QuerySelector("h1")!.TextContent);
+    }
+
+    [Fact]
+    public async Task A_broken_edit_while_running_keeps_the_previous_content_served()
+    {
+        using var folder = new ContentFolder();
+        using var site = new SiteFactory().With("Content:Path", folder.Root);
+        var client = site.CreateClient();
+        var provider = site.Services.GetRequiredService<CatalogueProvider>();
+        var before = provider.Current;
+
+        folder.Edit("healing-trauma-in-relationship/03-why-self-work-alone-often-isnt-enough.md", t => t.Replace("title:", "titel:", StringComparison.Ordinal));
+
+        Assert.False(provider.Reload());
+        Assert.Same(before, provider.Current);
+        using var response = await client.GetAsync("/healing-trauma-in-relationship/why-self-work-alone-often-isnt-enough");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public void Broken_content_stops_start_up_with_a_message_naming_the_file()
+    {
+        using var folder = new ContentFolder();
+        folder.Edit("healing-trauma-in-relationship/07-what-changes-when-healing-happens-in-relationship.md", t => t.Replace("summary:", "summery:", StringComparison.Ordinal));
+        using var site = new SiteFactory().With("Content:Path", folder.Root);
+
+        var error = Assert.Throws<ContentException>(() => site.CreateClient());
+
+        Assert.Contains("07-what-changes-when-healing-happens-in-relationship.md", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'summary'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_second_article_folder_shows_up_on_the_site()
+    {
+        using var folder = new ContentFolder();
+        folder.Write("the-nervous-system-remembers/article.md", "---\ntitle: The Nervous System Remembers What the Mind Forgot\nslug: the-nervous-system-remembers\nauthor: ITClinic\nattribution: Create the Whole Human.\ndescription: A second article.\n---\n\nIntro.\n");
+        folder.Write("the-nervous-system-remembers/01-opening.md", "---\ntitle: Opening\nslug: opening\nsummary: The opening.\n---\n\nThe body remembers.\n");
+        using var site = new SiteFactory().With("Content:Path", folder.Root);
+        var client = site.CreateClient();
+
+        var home = await client.GetDocumentAsync("/");
+        var part = await client.GetDocumentAsync("/the-nervous-system-remembers/opening");
+
+        Assert.Contains(home.QuerySelectorAll("a"), a => a.GetAttribute("href") == "/the-nervous-system-remembers");
+        Assert.Contains(home.QuerySelectorAll("a"), a => a.GetAttribute("href") == "/healing-trauma-in-relationship");
+        Assert.Contains("Part 1 of 1", part.QuerySelector(".part__position")!.TextContent, StringComparison.Ordinal);
+    }
+}

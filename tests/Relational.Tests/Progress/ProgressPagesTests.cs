@@ -1,0 +1,339 @@
+using System.Net;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Relational.Content;
+
+namespace Relational.Tests.Progress;
+
+/// <summary>The progress forms and pages over HTTP, as a reader's browser would use them.</summary>
+public sealed class ProgressPagesTests : IDisposable
+{
+    private static readonly Article Article = ContentLoader.Load(Paths.Content).FindArticle(Forms.Article)!;
+
+    private readonly SiteFactory _site = new();
+
+    public void Dispose() => _site.Dispose();
+
+    private string DatabasePath => Path.Combine(_site.DataDirectory, "progress.db");
+
+    private HttpClient Browser() => _site.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = true });
+
+    private HttpClient RawClient() => _site.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+
+    private static string PartUrl(int number) => Article.SectionUrl(Article.Sections[number - 1]);
+
+    private static string Slug(int number) => Article.Sections[number - 1].Slug;
+
+    public static TheoryData<string> EveryPage()
+    {
+        var pages = new TheoryData<string> { "/", Article.Url, Article.AllUrl, "/progress", "/staying-safe", "/preferences", "/no-such-page", Article.Url + "/no-such-part", "/progress/export" };
+        foreach (var section in Article.Sections)
+        {
+            pages.Add(Article.SectionUrl(section));
+        }
+
+        return pages;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryPage))]
+    public async Task No_page_sets_a_cookie_before_the_reader_opts_in(string path)
+    {
+        using var client = RawClient();
+
+        using var response = await client.GetAsync(path);
+
+        Assert.False(response.Headers.Contains("Set-Cookie"), $"{path} set a cookie: {string.Join("; ", response.Headers.TryGetValues("Set-Cookie", out var v) ? v : [])}");
+        Assert.False(File.Exists(DatabasePath) && Database.AllRows(DatabasePath) > 0);
+    }
+
+    [Fact]
+    public async Task The_cover_and_every_part_offer_to_remember_with_a_line_about_what_is_kept()
+    {
+        using var client = RawClient();
+        foreach (var path in new[] { Article.Url }.Concat(Article.Sections.Select(Article.SectionUrl)))
+        {
+            var page = await client.GetDocumentAsync(path);
+            var form = page.QuerySelector("form[action='/progress/remember'][method='post']");
+            Assert.NotNull(form);
+            Assert.Contains("Remember", form.QuerySelector("button")!.TextContent);
+            Assert.Null(page.QuerySelector("input[name='__RequestVerificationToken']"));
+            var note = page.QuerySelector(".progress-controls__note")!.TextContent;
+            Assert.Contains("erase", note);
+        }
+    }
+
+    [Fact]
+    public async Task Opting_in_sets_one_HttpOnly_Lax_cookie_and_says_so()
+    {
+        using var client = RawClient();
+
+        using var response = await client.PostFormAsync("/progress/remember", Forms.Place(Slug(2)));
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        Assert.Equal(PartUrl(2) + "?progress=remembered#progress", response.Headers.Location!.OriginalString);
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
+        Assert.StartsWith("relational-reader=", cookie);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Matches("max-age=[1-9][0-9]{6,}", cookie);
+        var value = cookie.Split(';')[0]["relational-reader=".Length..];
+        Assert.True(Convert.FromBase64String(value.Replace('-', '+').Replace('_', '/') + "=").Length >= 16);
+        Assert.Equal(1, Database.Count(DatabasePath, "readers"));
+    }
+
+    [Fact]
+    public async Task A_reader_who_opted_in_sees_started_and_finished_parts_and_is_offered_to_continue()
+    {
+        using var client = Browser();
+        var after = await Html.ParseAsync(await (await client.PostFormAsync("/progress/remember", Forms.Place(Slug(1)))).TextAsync());
+        Assert.Contains("will now remember your place", after.QuerySelector("[role=status]")!.TextContent);
+
+        await client.GetDocumentAsync(PartUrl(2));
+        await client.GetDocumentAsync(PartUrl(3));
+        var cover = await client.GetDocumentAsync(Article.Url);
+
+        var states = cover.QuerySelectorAll(".contents__item").Select(i => i.QuerySelector(".contents__state")?.TextContent.Trim() ?? "-").ToArray();
+        Assert.Equal(["✓ Finished", "✓ Finished", "◐ Started", "-", "-", "-", "-", "-", "-", "-"], states);
+        Assert.All(cover.QuerySelectorAll(".contents__state [aria-hidden=true]"), icon => Assert.DoesNotContain("Finished", icon.TextContent));
+        var offer = cover.QuerySelector(".continue-offer a")!;
+        Assert.Equal($"Continue from part 3: {Article.Sections[2].Title}", offer.TextContent);
+        Assert.Equal(PartUrl(3), offer.GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task The_cover_offers_but_never_redirects()
+    {
+        using var client = Browser();
+        await client.PostFormAsync("/progress/remember", Forms.Place(Slug(4)));
+
+        using var raw = new HttpRequestMessage(HttpMethod.Get, Article.Url);
+        using var response = await client.SendAsync(raw);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Article.Url, response.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.True(response.Headers.CacheControl!.Private);
+        Assert.True(response.Headers.CacheControl.NoStore);
+    }
+
+    [Fact]
+    public async Task Finished_button_and_saved_place_change_what_the_cover_offers()
+    {
+        using var client = Browser();
+        await client.PostFormAsync("/progress/remember", Forms.Place(Slug(2)));
+        await client.GetDocumentAsync(PartUrl(6));
+
+        var finished = await Html.ParseAsync(await (await client.PostFormAsync("/progress/finished", Forms.Place(Slug(6)))).TextAsync());
+        Assert.Equal("Marked as finished.", finished.QuerySelector("[role=status]")!.TextContent);
+        Assert.Null(finished.QuerySelector("form[action='/progress/finished']"));
+
+        var saved = await Html.ParseAsync(await (await client.PostFormAsync("/progress/save", Forms.Place(Slug(2)))).TextAsync());
+        Assert.Equal("Your place is saved here.", saved.QuerySelector("[role=status]")!.TextContent);
+
+        var cover = await client.GetDocumentAsync(Article.Url);
+        Assert.StartsWith("Continue from part 2:", cover.QuerySelector(".continue-offer a")!.TextContent);
+        Assert.Contains("Finished", cover.QuerySelectorAll(".contents__item")[5].TextContent);
+    }
+
+    [Fact]
+    public async Task Download_my_data_returns_the_readers_rows_as_JSON_with_slugs()
+    {
+        using var client = Browser();
+        await client.PostFormAsync("/progress/remember", Forms.Place(Slug(3)));
+        await client.PostFormAsync("/progress/save", Forms.Place(Slug(3)));
+        var page = await client.GetDocumentAsync("/progress");
+        var link = page.QuerySelectorAll("a").Single(a => a.TextContent == "Download my data");
+
+        using var response = await client.GetAsync(link.GetAttribute("href"));
+
+        Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var section = Assert.Single(json.RootElement.GetProperty("sections").EnumerateArray());
+        Assert.Equal(Forms.Article, section.GetProperty("article").GetString());
+        Assert.Equal(Slug(3), section.GetProperty("section").GetString());
+        Assert.Equal("started", section.GetProperty("state").GetString());
+        Assert.Equal(Slug(3), json.RootElement.GetProperty("savedPlace").GetProperty("section").GetString());
+    }
+
+    [Fact]
+    public async Task Forget_deletes_every_row_expires_the_cookie_and_says_it_is_done()
+    {
+        using var client = RawClient();
+        using var optIn = await client.PostFormAsync("/progress/remember", Forms.Place(Slug(2)));
+        var cookie = optIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+
+        using var forget = new HttpRequestMessage(HttpMethod.Post, "/progress/forget") { Content = new FormUrlEncodedContent([]) };
+        forget.Headers.Add("Sec-Fetch-Site", "same-origin");
+        forget.Headers.Add("Cookie", cookie);
+        using var response = await client.SendAsync(forget);
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        var expired = Assert.Single(response.Headers.GetValues("Set-Cookie"));
+        Assert.StartsWith("relational-reader=;", expired);
+        Assert.Contains("expires=Thu, 01 Jan 1970", expired);
+        Assert.Equal(0, Database.AllRows(DatabasePath));
+
+        var done = await client.GetDocumentAsync(response.Headers.Location!.OriginalString);
+        Assert.StartsWith("Done.", done.QuerySelector("[role=status]")!.TextContent);
+        Assert.NotNull(done.QuerySelector("form[action='/progress/remember']"));
+    }
+
+    [Fact]
+    public async Task A_resume_link_carries_progress_to_a_second_device_until_revoked()
+    {
+        using var first = Browser();
+        await first.PostFormAsync("/progress/remember", Forms.Place(Slug(4)));
+        var linkPage = await Html.ParseAsync(await (await first.PostFormAsync("/progress/link")).TextAsync());
+        var link = new Uri(linkPage.QuerySelector("#resume-url")!.GetAttribute("value")!);
+        Assert.StartsWith("/progress/resume/", link.AbsolutePath);
+
+        using var second = Browser();
+        var ask = await second.GetAsync(link.AbsolutePath);
+        Assert.False(ask.Headers.Contains("Set-Cookie"));
+        var askPage = await Html.ParseAsync(await ask.TextAsync());
+        Assert.NotNull(askPage.QuerySelector("form[method=post] button"));
+        var adopted = await Html.ParseAsync(await (await second.PostFormAsync(link.AbsolutePath)).TextAsync());
+        Assert.Equal("This device now carries your place.", adopted.QuerySelector("[role=status]")!.TextContent);
+        var cover = await second.GetDocumentAsync(Article.Url);
+        Assert.StartsWith("Continue from part 4:", cover.QuerySelector(".continue-offer a")!.TextContent);
+
+        var revoked = await Html.ParseAsync(await (await first.PostFormAsync("/progress/revokelink")).TextAsync());
+        Assert.Contains("revoked", revoked.QuerySelector("[role=status]")!.TextContent);
+        using var third = Browser();
+        using var refused = await third.PostFormAsync(link.AbsolutePath);
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Contains("work any more", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(0, Database.Count(DatabasePath, "resume_links"));
+    }
+
+    [Fact]
+    public async Task Forgetting_revokes_the_resume_link()
+    {
+        using var first = Browser();
+        await first.PostFormAsync("/progress/remember");
+        var linkPage = await Html.ParseAsync(await (await first.PostFormAsync("/progress/link")).TextAsync());
+        var link = new Uri(linkPage.QuerySelector("#resume-url")!.GetAttribute("value")!);
+
+        await first.PostFormAsync("/progress/forget");
+
+        using var second = Browser();
+        using var refused = await second.PostFormAsync(link.AbsolutePath);
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Equal(0, Database.AllRows(DatabasePath));
+    }
+
+    [Theory]
+    [InlineData("cross-site", null)]
+    [InlineData("same-site", null)]
+    [InlineData(null, "https://elsewhere.example")]
+    [InlineData(null, null)]
+    public async Task A_cross_site_post_changes_nothing_and_gets_a_calm_refusal(string? fetchSite, string? origin)
+    {
+        using var client = RawClient();
+
+        foreach (var path in new[] { "/progress/remember", "/progress/forget", "/progress/link", "/progress/save", "/progress/resume/" + new string('a', 43) })
+        {
+            using var response = await client.PostFormAsync(path, Forms.Place(Slug(2)), fetchSite, origin);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.False(response.Headers.Contains("Set-Cookie"));
+            Assert.Contains("Nothing was changed", await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.False(File.Exists(DatabasePath) && Database.AllRows(DatabasePath) > 0);
+    }
+
+    [Fact]
+    public async Task A_same_origin_post_without_fetch_metadata_is_accepted_by_its_Origin()
+    {
+        using var client = RawClient();
+
+        using var response = await client.PostFormAsync("/progress/remember", Forms.Place(), fetchSite: null, origin: "http://localhost");
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("article=no-such-article")]
+    [InlineData("article=healing-trauma-in-relationship&section=no-such-part")]
+    [InlineData("section=before-we-begin")]
+    public async Task A_malformed_form_gets_400_not_an_error(string body)
+    {
+        using var client = RawClient();
+        foreach (var path in new[] { "/progress/remember", "/progress/save", "/progress/finished" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded") };
+            request.Headers.Add("Sec-Fetch-Site", "same-origin");
+            using var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_a_form_gets_400()
+    {
+        using var client = RawClient();
+        using var json = new HttpRequestMessage(HttpMethod.Post, "/progress/remember") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+        json.Headers.Add("Sec-Fetch-Site", "same-origin");
+        using var broken = new HttpRequestMessage(HttpMethod.Post, "/progress/remember") { Content = new StringContent("--x\r\nnot really", System.Text.Encoding.UTF8) };
+        broken.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=x");
+        broken.Headers.Add("Sec-Fetch-Site", "same-origin");
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(json)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(broken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Fifty_readers_reading_at_once_lose_nothing()
+    {
+        var clients = Enumerable.Range(0, 50).Select(_ => Browser()).ToArray();
+        try
+        {
+            await Task.WhenAll(clients.Select(async client =>
+            {
+                await client.PostFormAsync("/progress/remember", Forms.Place(Slug(1)));
+                for (var part = 2; part <= 4; part++)
+                {
+                    await client.GetDocumentAsync(PartUrl(part));
+                }
+            }));
+
+            Assert.Equal(50, Database.Count(DatabasePath, "readers"));
+            Assert.Equal(200, Database.Count(DatabasePath, "section_progress"));
+            Assert.Equal(150L, Database.Scalar(DatabasePath, "SELECT count(*) FROM section_progress WHERE finished_at IS NOT NULL"));
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_stale_cookie_is_quietly_removed_and_the_offer_shown_again()
+    {
+        using var client = RawClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, Article.Url);
+        request.Headers.Add("Cookie", "relational-reader=" + Relational.Progress.ReaderKey.New().Value);
+
+        using var response = await client.SendAsync(request);
+
+        Assert.StartsWith("relational-reader=;", Assert.Single(response.Headers.GetValues("Set-Cookie")));
+        var page = await Html.ParseAsync(await response.Content.ReadAsStringAsync());
+        Assert.NotNull(page.QuerySelector("form[action='/progress/remember']"));
+    }
+
+    [Fact]
+    public async Task The_progress_page_explains_what_is_kept_and_for_how_long()
+    {
+        using var client = RawClient();
+
+        var page = await client.GetDocumentAsync("/progress");
+
+        var text = page.QuerySelector("main")!.TextContent;
+        Assert.Contains("365 days", text);
+        Assert.Contains("No name, e-mail address, IP address", text);
+        Assert.Contains("relational-reader", text);
+    }
+}

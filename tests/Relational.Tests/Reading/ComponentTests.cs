@@ -1,0 +1,104 @@
+using Bunit;
+using Relational.Content;
+using Relational.Reading.Components;
+
+namespace Relational.Tests.Reading;
+
+public sealed class ComponentTests : BunitContext
+{
+    private static readonly Article Article = ContentLoader.Load(Paths.Content).Articles[0];
+
+    [Fact]
+    public void A_pause_point_is_an_aside_named_pause_with_the_part_s_own_prompt()
+    {
+        var part = Article.Sections[2];
+
+        var pause = Render<PausePoint>(p => p.Add(x => x.Section, part));
+
+        var aside = pause.Find("aside");
+        var heading = pause.Find("#" + aside.GetAttribute("aria-labelledby"));
+        Assert.Contains("Pause", heading.TextContent, StringComparison.Ordinal);
+        Assert.Equal(part.PausePrompt, pause.Find(".pause__prompt").TextContent);
+    }
+
+    [Fact]
+    public void A_pause_point_without_a_prompt_of_its_own_offers_the_gentle_default()
+    {
+        var part = Article.Sections[0] with { PausePrompt = null };
+
+        var pause = Render<PausePoint>(p => p.Add(x => x.Section, part));
+
+        Assert.Equal(PausePoint.DefaultPrompt, pause.Find(".pause__prompt").TextContent);
+        Assert.StartsWith("If it helps", PausePoint.DefaultPrompt, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_breathing_guide_is_opt_in_and_can_be_closed()
+    {
+        var pause = Render<PausePoint>(p => p.Add(x => x.Section, Article.Sections[0]));
+
+        var details = pause.Find("details.pause__breathing");
+        Assert.False(details.HasAttribute("open"));
+        Assert.Contains("Close this to stop it", details.TextContent, StringComparison.Ordinal);
+        Assert.Contains("no timer", pause.Find(".pause__note").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_quiet_pause_is_a_divider_without_the_breathing_guide()
+    {
+        var pause = Render<PausePoint>(p => p.Add(x => x.Section, Article.Sections[0]).Add(x => x.Quiet, true));
+
+        Assert.Contains("pause--quiet", pause.Find("aside").ClassName, StringComparison.Ordinal);
+        Assert.Empty(pause.FindAll("details"));
+    }
+
+    [Fact]
+    public void Part_navigation_in_the_middle_offers_next_previous_and_contents()
+    {
+        var nav = Render<PartNavigation>(p => p.Add(x => x.Article, Article).Add(x => x.Section, Article.Sections[4]));
+
+        var next = nav.Find("a[rel=next]");
+        Assert.Equal("/healing-trauma-in-relationship/safety-is-built-not-assumed", next.GetAttribute("href"));
+        Assert.StartsWith("Continue to the next part", next.TextContent, StringComparison.Ordinal);
+        Assert.Equal("/healing-trauma-in-relationship/healing-requires-a-different-relational-experience", nav.Find("a[rel=prev]").GetAttribute("href"));
+        Assert.Equal("/healing-trauma-in-relationship#contents", nav.Find(".part-nav__contents a").GetAttribute("href"));
+    }
+
+    [Fact]
+    public void Part_navigation_at_the_ends_has_no_dead_links()
+    {
+        var first = Render<PartNavigation>(p => p.Add(x => x.Article, Article).Add(x => x.Section, Article.Sections[0]));
+        var last = Render<PartNavigation>(p => p.Add(x => x.Article, Article).Add(x => x.Section, Article.Sections[^1]));
+
+        Assert.Empty(first.FindAll("a[rel=prev]"));
+        Assert.Single(first.FindAll("a[rel=next]"));
+        Assert.Empty(last.FindAll("a[rel=next]"));
+        Assert.Contains("last part", last.Find(".part-nav__end").TextContent, StringComparison.Ordinal);
+        Assert.Single(last.FindAll(".part-nav__contents a"));
+    }
+
+    [Fact]
+    public void The_share_control_shows_the_link_as_selectable_text_and_hides_script_only_buttons()
+    {
+        const string url = "https://relational.example/healing-trauma-in-relationship/relationship-as-medicine";
+
+        var share = Render<ShareControl>(p => p.Add(x => x.Url, url).Add(x => x.Title, "Relationship as Medicine"));
+
+        var input = share.Find("input#share-url");
+        Assert.Equal(url, input.GetAttribute("value"));
+        Assert.True(input.HasAttribute("readonly"));
+        Assert.Equal("Link to this part", share.Find("label[for=share-url]").TextContent);
+        Assert.All(share.FindAll("button"), b => Assert.True(b.HasAttribute("hidden")));
+        Assert.Equal("status", share.Find("[data-share-status]").GetAttribute("role"));
+    }
+
+    [Fact]
+    public void The_contents_list_every_part_in_order_with_a_gentle_length()
+    {
+        var contents = Render<ArticleContents>(p => p.Add(x => x.Article, Article));
+
+        var links = contents.FindAll("li a");
+        Assert.Equal(Article.Sections.Select(s => "/healing-trauma-in-relationship/" + s.Slug), links.Select(a => a.GetAttribute("href")));
+        Assert.All(contents.FindAll(".contents__length"), l => Assert.StartsWith("about ", l.TextContent, StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,213 @@
+using System.Net;
+using AngleSharp.Dom;
+
+namespace Relational.Tests.Reading;
+
+public sealed class ReadingPagesTests(SiteFactory site) : IClassFixture<SiteFactory>
+{
+    private const string ArticleUrl = "/healing-trauma-in-relationship";
+
+    public static TheoryData<int, string, string> Parts => new()
+    {
+        { 1, "before-we-begin", "Before We Begin" },
+        { 2, "trauma-was-formed-in-relationship", "Trauma Was Formed in Relationship" },
+        { 3, "why-self-work-alone-often-isnt-enough", "Why Self-Work Alone Often Isn’t Enough" },
+        { 4, "healing-requires-a-different-relational-experience", "Healing Requires a Different Relational Experience" },
+        { 5, "why-therapy-can-feel-so-vulnerable", "Why Therapy Can Feel So Vulnerable" },
+        { 6, "safety-is-built-not-assumed", "Safety Is Built, Not Assumed" },
+        { 7, "what-changes-when-healing-happens-in-relationship", "What Changes When Healing Happens in Relationship" },
+        { 8, "you-were-never-meant-to-do-this-alone", "You Were Never Meant to Do This Alone" },
+        { 9, "relationship-as-medicine", "Relationship as Medicine" },
+        { 10, "a-gentle-invitation", "A Gentle Invitation" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Parts))]
+    public async Task A_part_page_shows_where_the_reader_is_its_title_a_pause_and_the_way_on(int number, string slug, string title)
+    {
+        var page = await site.CreateClient().GetDocumentAsync($"{ArticleUrl}/{slug}");
+
+        Assert.Equal(title, page.QuerySelector("h1")!.TextContent.Trim());
+        Assert.Single(page.QuerySelectorAll("h1"));
+        Assert.Contains($"Part {number} of 10", page.QuerySelector(".part__position")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Healing Trauma in Relationship—Not in Isolation", page.QuerySelector(".part__position")!.TextContent, StringComparison.Ordinal);
+
+        var contents = page.QuerySelectorAll("a").Where(a => a.TextContent.Trim() == "Back to contents").ToList();
+        Assert.NotEmpty(contents);
+
+        var next = page.QuerySelector("a[rel=next]");
+        var previous = page.QuerySelector("a[rel=prev]");
+        var pause = page.QuerySelector("aside.pause");
+        if (number < 10)
+        {
+            Assert.NotNull(next);
+            Assert.StartsWith("Continue to the next part", next.TextContent, StringComparison.Ordinal);
+            Assert.Contains($"Part {number + 1}:", next.TextContent, StringComparison.Ordinal);
+            Assert.NotNull(pause);
+            Assert.Contains("Pause", AccessibleName(page, pause), StringComparison.Ordinal);
+            Assert.False(string.IsNullOrWhiteSpace(pause.QuerySelector(".pause__prompt")!.TextContent));
+            Assert.True(pause.CompareDocumentPosition(page.QuerySelector("article .prose")!).HasFlag(DocumentPositions.Preceding), "the pause comes after the text");
+            Assert.True(pause.CompareDocumentPosition(next).HasFlag(DocumentPositions.Following), "the way on comes after the pause");
+        }
+        else
+        {
+            Assert.Null(next);
+            Assert.Null(pause);
+        }
+
+        if (number > 1)
+        {
+            Assert.NotNull(previous);
+            Assert.Contains($"Part {number - 1}:", previous.TextContent, StringComparison.Ordinal);
+            Assert.NotNull(page.QuerySelectorAll("a").FirstOrDefault(a => a.TextContent.Contains("start from the beginning", StringComparison.Ordinal)));
+        }
+        else
+        {
+            Assert.Null(previous);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Parts))]
+    public async Task A_part_page_can_be_shared_with_an_absolute_canonical_link_and_gentle_preview(int number, string slug, string title)
+    {
+        var client = site.CreateClient();
+        var url = $"http://localhost{ArticleUrl}/{slug}";
+        var page = await client.GetDocumentAsync($"{ArticleUrl}/{slug}");
+
+        Assert.Equal(url, page.QuerySelector("link[rel=canonical]")!.GetAttribute("href"));
+        Assert.Equal(url, Meta(page, "og:url"));
+        Assert.Equal("article", Meta(page, "og:type"));
+        Assert.Equal("Relational", Meta(page, "og:site_name"));
+        Assert.StartsWith(title, Meta(page, "og:title"), StringComparison.Ordinal);
+        Assert.Contains($"Part {number} of 10", Meta(page, "og:title"), StringComparison.Ordinal);
+
+        var firstLine = page.QuerySelector("article .prose p")!.TextContent.Trim();
+        Assert.StartsWith(firstLine, Meta(page, "og:description"), StringComparison.Ordinal);
+
+        var share = page.QuerySelector("section.share")!;
+        Assert.Equal(url, share.QuerySelector("input#share-url")!.GetAttribute("value"));
+        Assert.NotNull(share.QuerySelector("label[for=share-url]"));
+    }
+
+    [Fact]
+    public async Task The_cover_lists_ten_parts_with_gentle_lengths_a_begin_link_and_the_attribution()
+    {
+        var page = await site.CreateClient().GetDocumentAsync(ArticleUrl);
+
+        Assert.Equal("Healing Trauma in Relationship—Not in Isolation", page.QuerySelector("h1")!.TextContent.Trim());
+        var items = page.QuerySelectorAll(".contents li");
+        Assert.Equal(10, items.Length);
+        Assert.All(items, item => Assert.Matches("^about \\d+ minutes?$", item.QuerySelector(".contents__length")!.TextContent.Trim()));
+        var begin = page.QuerySelector(".cover__begin a")!;
+        Assert.StartsWith("Begin", begin.TextContent, StringComparison.Ordinal);
+        Assert.Equal($"{ArticleUrl}/before-we-begin", begin.GetAttribute("href"));
+        Assert.Contains("“Create the Whole Human.” — ITClinic", page.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("at any time", page.QuerySelector(".cover__intro")!.TextContent, StringComparison.Ordinal);
+        Assert.NotNull(page.GetElementById("contents"));
+    }
+
+    [Fact]
+    public async Task The_home_page_leads_to_the_article()
+    {
+        var page = await site.CreateClient().GetDocumentAsync("/");
+
+        Assert.Contains(page.QuerySelectorAll("a"), a => a.GetAttribute("href") == ArticleUrl);
+    }
+
+    [Fact]
+    public async Task The_whole_article_page_shows_every_part_with_quiet_pauses_between()
+    {
+        var page = await site.CreateClient().GetDocumentAsync(ArticleUrl + "/all");
+
+        Assert.Equal(10, page.QuerySelectorAll(".whole__part").Length);
+        var pauses = page.QuerySelectorAll("aside.pause--quiet");
+        Assert.Equal(9, pauses.Length);
+        Assert.All(pauses, p => Assert.Contains("Pause", AccessibleName(page, p), StringComparison.Ordinal));
+        Assert.Empty(page.QuerySelectorAll("details.pause__breathing"));
+    }
+
+    [Fact]
+    public async Task Every_page_has_the_footer_attribution_and_an_exit_link()
+    {
+        var page = await site.CreateClient().GetDocumentAsync(ArticleUrl + "/relationship-as-medicine");
+
+        Assert.Contains("“Create the Whole Human.” — ITClinic", page.QuerySelector("footer")!.TextContent, StringComparison.Ordinal);
+        var exit = page.QuerySelector("a[data-exit-link]")!;
+        Assert.Equal("Exit this page", exit.TextContent.Trim());
+        Assert.Equal("nofollow noreferrer", exit.GetAttribute("rel"));
+        Assert.Equal("en", page.DocumentElement.GetAttribute("lang"));
+        Assert.Equal("#main", page.QuerySelector("a.skip-link")!.GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task Nothing_about_the_pause_moves_on_by_itself()
+    {
+        var html = await site.CreateClient().GetStringAsync(ArticleUrl + "/before-we-begin");
+
+        Assert.DoesNotContain("http-equiv=\"refresh\"", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<dialog", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("autoplay", html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("/no-such-article")]
+    [InlineData(ArticleUrl + "/no-such-part")]
+    [InlineData("/no-such-article/before-we-begin")]
+    [InlineData("/no-such-article/all")]
+    [InlineData(ArticleUrl + "/before-we-begin/more")]
+    [InlineData("/Healing-Trauma-In-Relationship")]
+    [InlineData("/status/500")]
+    public async Task What_does_not_exist_gets_a_calm_404_with_a_way_back(string path)
+    {
+        using var response = await site.CreateClient().GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var page = await Html.ParseAsync(await response.Content.ReadAsStringAsync());
+        Assert.Equal("This page isn’t here", page.QuerySelector("h1")!.TextContent.Trim());
+        Assert.Contains(page.QuerySelectorAll("main a"), a => a.GetAttribute("href") == "/");
+    }
+
+    [Theory]
+    [InlineData("/..%2f..%2fetc%2fpasswd")]
+    [InlineData("/healing-trauma-in-relationship/..%2f..%2fappsettings.json")]
+    [InlineData("/healing-trauma-in-relationship/%2e%2e/%2e%2e/Program.cs")]
+    [InlineData("/healing-trauma-in-relationship/%C0%AE%C0%AE")]
+    [InlineData("/healing-trauma-in-relationship/%252e%252e%252f")]
+    [InlineData("/healing-trauma-in-relationship/..\\..\\web.config")]
+    [InlineData("/%F0%9F%98%80")]
+    public async Task Hostile_paths_get_a_4xx_never_a_5xx_or_a_file(string path)
+    {
+        using var response = await site.CreateClient().GetAsync(new Uri(path, UriKind.Relative));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.InRange((int)response.StatusCode, 400, 499);
+        Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("root:", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_very_long_path_gets_a_4xx()
+    {
+        using var response = await site.CreateClient().GetAsync(ArticleUrl + "/" + new string('a', 5000));
+
+        Assert.InRange((int)response.StatusCode, 400, 499);
+    }
+
+    [Fact]
+    public async Task Health_answers_200_when_the_content_is_loaded()
+    {
+        using var response = await site.CreateClient().GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    private static string Meta(IDocument page, string property) =>
+        page.QuerySelector($"meta[property='{property}']")?.GetAttribute("content") ?? "";
+
+    private static string AccessibleName(IDocument page, IElement element) =>
+        element.GetAttribute("aria-label")
+        ?? page.GetElementById(element.GetAttribute("aria-labelledby") ?? "")?.TextContent
+        ?? "";
+}

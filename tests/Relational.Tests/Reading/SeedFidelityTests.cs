@@ -1,0 +1,106 @@
+using AngleSharp.Dom;
+
+namespace Relational.Tests.Reading;
+
+/// <summary>
+/// The article as published (the seed text, kept as a fixture) against what readers are served:
+/// every line, in order, in its part; short lines as their own paragraphs; bullets as lists.
+/// </summary>
+public sealed class SeedFidelityTests(SiteFactory site) : IClassFixture<SiteFactory>
+{
+    private const string ArticleUrl = "/healing-trauma-in-relationship";
+
+    private static readonly Seed Article = Seed.Read(Paths.Fixture("seed-healing-trauma-in-relationship.txt"));
+
+    [Fact]
+    public void The_seed_divides_into_ten_parts()
+    {
+        Assert.Equal(10, Article.Parts.Count);
+        Assert.Equal("Healing Trauma in Relationship—Not in Isolation", Article.Title);
+    }
+
+    [Fact]
+    public async Task Each_part_page_holds_exactly_its_seed_lines_in_order_as_paragraphs_and_list_items()
+    {
+        var client = site.CreateClient();
+        var cover = await client.GetDocumentAsync(ArticleUrl);
+        var partLinks = cover.QuerySelectorAll(".contents a").Select(a => a.GetAttribute("href")!).ToList();
+        Assert.Equal(Article.Parts.Count, partLinks.Count);
+
+        for (var i = 0; i < Article.Parts.Count; i++)
+        {
+            var page = await client.GetDocumentAsync(partLinks[i]);
+            var seedPart = Article.Parts[i];
+            if (seedPart.Heading is not null)
+            {
+                Assert.Equal(seedPart.Heading, page.QuerySelector("h1")!.TextContent.Trim());
+            }
+
+            Assert.Equal(seedPart.Blocks, Blocks(page.QuerySelector("article .prose")!));
+        }
+    }
+
+    [Fact]
+    public async Task The_whole_article_page_holds_every_seed_line_in_order()
+    {
+        var page = await site.CreateClient().GetDocumentAsync(ArticleUrl + "/all");
+
+        var served = page.QuerySelectorAll(".whole__part .prose").SelectMany(Blocks).ToList();
+
+        Assert.Equal(Article.Parts.SelectMany(p => p.Blocks), served);
+        Assert.Equal(Article.Parts.Skip(1).Select(p => p.Heading), page.QuerySelectorAll(".whole__part h2").Skip(1).Select(h => h.TextContent.Trim()));
+    }
+
+    [Fact]
+    public async Task Typography_of_the_seed_is_kept()
+    {
+        var html = await site.CreateClient().GetStringAsync(ArticleUrl + "/a-gentle-invitation");
+
+        Assert.Contains("If you’ve tried to heal through insight, willpower, or solitude—and still feel something unmet—there is nothing wrong with you.", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>What a reader sees as separate blocks: each paragraph, and each list item marked as such.</summary>
+    private static IEnumerable<string> Blocks(IElement prose) =>
+        prose.QuerySelectorAll("p, li").Select(e => (e.LocalName == "li" ? "• " : "") + e.TextContent.Trim());
+
+    private sealed record SeedPart(string? Heading, List<string> Blocks);
+
+    private sealed record Seed(string Title, List<SeedPart> Parts)
+    {
+        private static readonly string[] Headings =
+        [
+            "Trauma Was Formed in Relationship",
+            "Why Self-Work Alone Often Isn’t Enough",
+            "Healing Requires a Different Relational Experience",
+            "Why Therapy Can Feel So Vulnerable",
+            "Safety Is Built, Not Assumed",
+            "What Changes When Healing Happens in Relationship",
+            "You Were Never Meant to Do This Alone",
+            "Relationship as Medicine",
+            "A Gentle Invitation",
+        ];
+
+        public static Seed Read(string path)
+        {
+            var lines = File.ReadAllLines(path).Select(l => l.Trim()).ToList();
+            var parts = new List<SeedPart> { new(null, []) };
+            foreach (var line in lines.Skip(1).TakeWhile(l => !l.StartsWith("Create the Whole Human", StringComparison.Ordinal)))
+            {
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                if (Headings.Contains(line))
+                {
+                    parts.Add(new SeedPart(line, []));
+                    continue;
+                }
+
+                parts[^1].Blocks.Add(line.StartsWith('•') ? "• " + line[1..].Trim() : line);
+            }
+
+            return new Seed(lines[0], parts);
+        }
+    }
+}
