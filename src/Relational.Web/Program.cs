@@ -1,4 +1,5 @@
 using Relational.Content;
+using Relational.Performance;
 using Relational.Progress;
 using Relational.Reading;
 using Relational.Safety;
@@ -17,11 +18,13 @@ builder.AddContent();
 builder.AddReading();
 builder.AddSafety();
 builder.AddReadingProgress();
+builder.AddPageSnapshots();
 
 var app = builder.Build();
 
 app.UseSiteRequestLogging();
 app.UseSiteErrorPages();
+app.UsePageSnapshots();
 app.MapReader();
 app.MapSite();
 
