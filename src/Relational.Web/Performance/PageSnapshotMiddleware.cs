@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
+using Relational.Progress;
 
 namespace Relational.Performance;
 
@@ -23,9 +24,6 @@ internal sealed class SameForEveryAnonymousReader
 /// </summary>
 internal sealed class PageSnapshotMiddleware(RequestDelegate next, PageSnapshotCache cache)
 {
-    /// <summary>Set only after a reader opts in; its presence means the page may be personalised.</summary>
-    public const string ReaderCookie = "relational-reader";
-
     // Query strings that change a page (a link shared in discreet mode). Any other query string is
     // rendered each time, so made-up ones cannot fill the cache.
     private static readonly FrozenSet<string> KnownQueries = new[] { "", "?discreet=1" }.ToFrozenSet(StringComparer.Ordinal);
@@ -33,7 +31,8 @@ internal sealed class PageSnapshotMiddleware(RequestDelegate next, PageSnapshotC
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (request.Cookies.ContainsKey(ReaderCookie))
+        // Set only after a reader opts in: the page may be personalised.
+        if (ReaderCookie.IsPresent(request))
         {
             context.Response.OnStarting(MarkPrivate, context.Response);
             return next(context);

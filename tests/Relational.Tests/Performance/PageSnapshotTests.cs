@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Relational.Content;
 using Relational.Performance;
+using Relational.Progress;
 
 namespace Relational.Tests.Performance;
 
@@ -107,13 +108,13 @@ public sealed class PageSnapshotTests
         var cache = factory.Services.GetRequiredService<PageSnapshotCache>();
 
         var request = new HttpRequestMessage(HttpMethod.Get, Section);
-        request.Headers.Add("Cookie", PageSnapshotMiddleware.ReaderCookie + "=a-reader");
+        request.Headers.Add("Cookie", ReaderCookie.Name + "=a-reader");
         request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("br"));
         using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(response.Headers.CacheControl?.Private);
-        Assert.True(response.Headers.CacheControl?.NoCache);
+        Assert.True(response.Headers.CacheControl?.NoCache == true || response.Headers.CacheControl?.NoStore == true);
         Assert.Null(response.Headers.ETag);
         Assert.Equal(["br"], response.Content.Headers.ContentEncoding);
         Assert.Contains("Relational safety does not arrive all at once.", await DecodeAsync(response, s => new BrotliStream(s, CompressionMode.Decompress)));
@@ -167,6 +168,23 @@ public sealed class PageSnapshotTests
         {
             using var response = await client.GetAsync("/healing-trauma-in-relationship/no-such-part");
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Null(response.Headers.ETag);
+        }
+
+        Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
+    public async Task Progress_pages_are_never_kept()
+    {
+        using var factory = new SiteFactory();
+        using var client = factory.CreateClient();
+        var cache = factory.Services.GetRequiredService<PageSnapshotCache>();
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await client.GetAsync("/progress");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Null(response.Headers.ETag);
         }
 
