@@ -1,6 +1,6 @@
 using Relational.Content;
-using Relational.Performance;
 using Relational.Progress;
+using Relational.Performance;
 using Relational.Reading;
 using Relational.Safety;
 using Relational.Site;
@@ -24,6 +24,7 @@ var app = builder.Build();
 
 app.UseSiteRequestLogging();
 app.UseSiteErrorPages();
+app.UseSafety();
 app.UsePageSnapshots();
 app.MapReader();
 app.MapSite();

@@ -17,6 +17,8 @@ public class SiteFactory : WebApplicationFactory<Program>
         DataDirectory = Directory.CreateTempSubdirectory("relational-test-").FullName;
         _settings["Content:WatchForChanges"] = "false";
         _settings["Progress:DatabasePath"] = Path.Combine(DataDirectory, "progress.db");
+        // In-process clients all share one (empty) address; the rate-limit tests set their own limit.
+        _settings["Safety:PostsPerWindow"] = "100000";
     }
 
     public string DataDirectory { get; }

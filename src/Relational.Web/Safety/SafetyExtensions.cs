@@ -1,3 +1,11 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
 namespace Relational.Safety;
 
 public static class SafetyExtensions
@@ -5,6 +13,72 @@ public static class SafetyExtensions
     public static WebApplicationBuilder AddSafety(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<SafetyOptions>().BindConfiguration(SafetyOptions.Section);
+
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<SafetyOptions>>((kestrel, safety) =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestLineSize = safety.Value.MaxRequestLineBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = safety.Value.MaxRequestHeadersBytes;
+            kestrel.Limits.MaxRequestHeaderCount = 64;
+            kestrel.Limits.MaxRequestBodySize = safety.Value.MaxFormBytes;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
+        });
+
+        builder.Services.AddOptions<FormOptions>().Configure<IOptions<SafetyOptions>>((form, safety) =>
+        {
+            form.BufferBodyLengthLimit = safety.Value.MaxFormBytes;
+            form.MultipartBodyLengthLimit = safety.Value.MaxFormBytes;
+            form.ValueLengthLimit = safety.Value.MaxFormBytes;
+            form.MultipartHeadersLengthLimit = 1024;
+            form.ValueCountLimit = 32;
+            form.KeyLengthLimit = 128;
+        });
+
+        // The host's own filter answers a foreign Host before the error pages can; RequestGuard
+        // checks AllowedHosts itself, so the refusal is the calm page.
+        builder.Services.PostConfigure<HostFilteringOptions>(options => options.AllowedHosts = ["*"]);
+
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<SafetyOptions>>((limiter, safety) =>
+        {
+            var window = TimeSpan.FromSeconds(safety.Value.PostWindowSeconds);
+            var permits = safety.Value.PostsPerWindow;
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // Only what changes state is limited, per client address; the address is a partition
+            // key in memory and is never logged.
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+                    ? RateLimitPartition.GetNoLimiter("")
+                    : RateLimitPartition.GetFixedWindowLimiter(
+                        context.Connection.RemoteIpAddress?.ToString() ?? "",
+                        _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window, QueueLimit = 0 }));
+            limiter.OnRejected = (rejected, _) =>
+            {
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : window;
+                SecurityHeaders.Add(rejected.HttpContext, "Retry-After",
+                    Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+                return ValueTask.CompletedTask;
+            };
+        });
         return builder;
+    }
+
+    /// <summary>
+    /// Goes right after the error pages: the headers then reach every response, and each refusal
+    /// is re-executed as the calm status page.
+    /// </summary>
+    public static WebApplication UseSafety(this WebApplication app)
+    {
+        app.Use((context, next) =>
+        {
+            SecurityHeaders.ApplyWhenStarting(context);
+            return next(context);
+        });
+        app.UseWhen(context => !RequestGuard.IsReExecution(context), guarded =>
+        {
+            guarded.UseMiddleware<RequestGuard>();
+            guarded.UseRateLimiter();
+        });
+        return app;
     }
 }

@@ -1,10 +1,27 @@
 namespace Relational.Safety;
 
-/// <summary>Settings from the <c>Safety</c> section (environment: <c>Safety__ExitUrl</c>).</summary>
+/// <summary>Settings from the <c>Safety</c> section (environment: <c>Safety__ExitUrl</c>, …).</summary>
 public sealed class SafetyOptions
 {
     public const string Section = "Safety";
 
     /// <summary>Where "Exit this page" goes: a neutral site that says nothing about this one.</summary>
     public string ExitUrl { get; set; } = "https://www.bbc.co.uk/weather";
+
+    /// <summary>The largest form a reader can send (bytes); beyond it the answer is 413.</summary>
+    public int MaxFormBytes { get; set; } = 4 * 1024;
+
+    /// <summary>The longest path, and the longest query string, the site reads (characters); beyond: 414.</summary>
+    public int MaxUrlPartLength { get; set; } = 1024;
+
+    /// <summary>Kestrel's cap on all request headers together (bytes); cookies count here.</summary>
+    public int MaxRequestHeadersBytes { get; set; } = 16 * 1024;
+
+    /// <summary>Kestrel's cap on the request line (bytes).</summary>
+    public int MaxRequestLineBytes { get; set; } = 8 * 1024;
+
+    /// <summary>POSTs one client may send per <see cref="PostWindowSeconds"/>; beyond: 429.</summary>
+    public int PostsPerWindow { get; set; } = 30;
+
+    public int PostWindowSeconds { get; set; } = 60;
 }

@@ -18,7 +18,8 @@ public static class SiteExtensions
                 .MinimumLevel.Information()
                 // The host's own request lines carry full URLs (resume tokens among them): keep them out.
                 .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-                .Enrich.FromLogContext();
+                .Enrich.FromLogContext()
+                .Enrich.With<Relational.Safety.LogPrivacy>();
             // Written from a background thread: a request only queues its line, so logging every
             // request costs little even at thousands a second. When the queue is full, requests
             // wait rather than lines being dropped.

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Relational.Site;
@@ -15,16 +16,15 @@ public sealed class StatusModel : PageModel
 
     public string Message { get; private set; } = "";
 
-    // The code comes from the route, with no model binding: a re-executed POST may carry a form
-    // that cannot be read, and binding would try to read it.
-    public PageResult OnGet() => Show(RouteCode());
-
-    public PageResult OnPost() => Show(RouteCode());
-
-    private int RouteCode() =>
-        int.TryParse(RouteData.Values["code"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var code) && code is >= 400 and <= 599
-            ? code
-            : StatusCodes.Status404NotFound;
+    /// <summary>
+    /// Every method alike (a refused PUT or TRACE is re-executed with its own method), and the
+    /// code read from the route alone: model binding would read a refused form body again.
+    /// </summary>
+    public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
+    {
+        _ = int.TryParse(RouteData.Values["code"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var code);
+        context.Result = Show(code);
+    }
 
     private PageResult Show(int code)
     {
@@ -37,7 +37,6 @@ public sealed class StatusModel : PageModel
 
         (Heading, Message) = code switch
         {
-            403 => ("That can’t be done from here", "For your safety, this site only accepts that from its own pages. Nothing was changed."),
             404 => ("This page isn’t here", "The page you asked for doesn’t exist, or may have moved. Nothing is wrong on your side."),
             405 => ("That can’t be done here", "This page can only be read, not changed."),
             413 => ("That was too much to send", "The form sent more than this site accepts. Nothing was saved."),

@@ -269,7 +269,7 @@ public sealed class ProgressPagesTests : IDisposable
     }
 
     [Fact]
-    public async Task A_body_that_is_not_a_form_gets_400()
+    public async Task A_body_that_is_not_a_form_is_refused_with_a_4xx()
     {
         using var client = RawClient();
         using var json = new HttpRequestMessage(HttpMethod.Post, "/progress/remember") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
@@ -278,7 +278,7 @@ public sealed class ProgressPagesTests : IDisposable
         broken.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=x");
         broken.Headers.Add("Sec-Fetch-Site", "same-origin");
 
-        Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(json)).StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await client.SendAsync(json)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(broken)).StatusCode);
     }
 

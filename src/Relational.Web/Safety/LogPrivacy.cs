@@ -1,0 +1,21 @@
+using Serilog.Core;
+using Serilog.Events;
+
+namespace Relational.Safety;
+
+/// <summary>
+/// Drops what the host adds to every log event inside a request that could identify a reader:
+/// the raw path (a resume link is a path). Requests are logged by route template instead.
+/// </summary>
+public sealed class LogPrivacy : ILogEventEnricher
+{
+    private static readonly string[] Dropped = ["RequestPath", "QueryString", "RemoteIpAddress", "ClientIp"];
+
+    public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
+    {
+        foreach (var name in Dropped)
+        {
+            logEvent.RemovePropertyIfPresent(name);
+        }
+    }
+}

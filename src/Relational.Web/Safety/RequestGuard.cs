@@ -1,0 +1,154 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace Relational.Safety;
+
+/// <summary>
+/// Turns away what a reading site never needs — a foreign Host, an unexpected method, an
+/// overlong address, a cross-site, oversized or non-form POST — with a bare status code, which
+/// the site's status pages then answer with the calm page. Sits inside the error pages, so every
+/// refusal is a calm page too.
+/// </summary>
+internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyOptions> options, IConfiguration configuration)
+{
+    private static readonly string[] FormTypes = ["application/x-www-form-urlencoded", "multipart/form-data"];
+
+    private readonly StringSegment[] _allowedHosts = ParseAllowedHosts(configuration["AllowedHosts"]);
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var refusal = await RefusalAsync(context, options.CurrentValue);
+        if (refusal != 0)
+        {
+            context.Response.StatusCode = refusal;
+            return;
+        }
+
+        try
+        {
+            await next(context);
+        }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+        {
+            // A body larger than announced, cut short or malformed: the reader's side, not ours.
+            context.Response.Clear();
+            context.Response.StatusCode = e.StatusCode;
+        }
+        catch (InvalidDataException) when (!context.Response.HasStarted && HttpMethods.IsPost(context.Request.Method))
+        {
+            // The form reader's own limits (too many fields, a broken multipart body).
+            context.Response.Clear();
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+    }
+
+    /// <summary>The calm page itself, re-executed for a refusal or an error: not to be refused again.</summary>
+    internal static bool IsReExecution(HttpContext context) =>
+        context.Features.Get<IStatusCodeReExecuteFeature>() is not null
+        || context.Features.Get<IExceptionHandlerPathFeature>() is not null;
+
+    internal static bool IsPostPath(PathString path) => path.StartsWithSegments("/progress", StringComparison.OrdinalIgnoreCase);
+
+    private async Task<int> RefusalAsync(HttpContext context, SafetyOptions limits)
+    {
+        var request = context.Request;
+        // A foreign Host would end up in canonical and share links. (The container's health probe
+        // asks by address, so /healthz answers any host.)
+        if (_allowedHosts.Length > 0 && request.Host.HasValue && !request.Path.StartsWithSegments("/healthz")
+            && !HostString.MatchesAny(request.Host.Host, _allowedHosts))
+        {
+            // The calm page builds its links from the Host: it must not be the foreign one.
+            request.Host = new HostString(_allowedHosts.Select(h => h.Value).FirstOrDefault(h => h?.Contains('*') == false) ?? "localhost");
+            return StatusCodes.Status400BadRequest;
+        }
+
+        if (request.Path.Value?.Length > limits.MaxUrlPartLength || request.QueryString.Value?.Length > limits.MaxUrlPartLength)
+        {
+            return StatusCodes.Status414UriTooLong;
+        }
+
+        var method = request.Method;
+        if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method))
+        {
+            return 0;
+        }
+
+        if (!HttpMethods.IsPost(method) || !IsPostPath(request.Path))
+        {
+            SecurityHeaders.Add(context, "Allow", "GET, HEAD");
+            return StatusCodes.Status405MethodNotAllowed;
+        }
+
+        if (!IsSameOrigin(request))
+        {
+            return StatusCodes.Status403Forbidden;
+        }
+
+        if (request.ContentLength > limits.MaxFormBytes)
+        {
+            return StatusCodes.Status413PayloadTooLarge;
+        }
+
+        if (!FormTypes.Any(type => request.ContentType?.StartsWith(type, StringComparison.OrdinalIgnoreCase) == true))
+        {
+            return StatusCodes.Status415UnsupportedMediaType;
+        }
+
+        return request.ContentLength is null ? await BufferUnannouncedBodyAsync(context, limits.MaxFormBytes) : 0;
+    }
+
+    /// <summary>
+    /// A chunked body has no length up front: read it here, at most the limit, so that one too
+    /// large is refused as too large whoever reads it next.
+    /// </summary>
+    private static async Task<int> BufferUnannouncedBodyAsync(HttpContext context, int limit)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = limit;
+        }
+
+        context.Request.EnableBuffering(bufferThreshold: limit, bufferLimit: limit);
+        try
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+        }
+        catch (BadHttpRequestException e)
+        {
+            return e.StatusCode;
+        }
+        catch (IOException)
+        {
+            return StatusCodes.Status413PayloadTooLarge;
+        }
+
+        context.Request.Body.Position = 0;
+        return 0;
+    }
+
+    /// <summary>
+    /// A browser says where a form came from in <c>Sec-Fetch-Site</c>; an older one only in
+    /// <c>Origin</c>. A request with neither (a script, a test) is not a browser being tricked.
+    /// </summary>
+    private static bool IsSameOrigin(HttpRequest request)
+    {
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        if (site.Length > 0)
+        {
+            return site == "same-origin";
+        }
+
+        var origin = request.Headers.Origin.ToString();
+        return origin.Length == 0
+            || (Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+                && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static StringSegment[] ParseAllowedHosts(string? value)
+    {
+        var hosts = (value ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return hosts.Contains("*") ? [] : [.. hosts.Select(host => new StringSegment(host))];
+    }
+}
