@@ -22,7 +22,7 @@ public static class SiteExtensions
                 .Enrich.With<Relational.Safety.LogPrivacy>();
             // Written from a background thread: a request only queues its line, so logging every
             // request costs little even at thousands a second. When the queue is full, requests
-            // wait rather than lines being dropped.
+            // wait rather than lines being dropped; a short queue keeps that wait from costing memory.
             logger.WriteTo.Async(
                 sink =>
                 {
@@ -35,6 +35,7 @@ public static class SiteExtensions
                         sink.Console();
                     }
                 },
+                bufferSize: 1000,
                 blockWhenFull: true);
         });
         return builder;
