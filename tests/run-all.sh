@@ -13,6 +13,13 @@ if [ ! -x /usr/bin/chromium ]; then
     || { echo "could not install chromium"; exit 1; }
 fi
 
+# The storage fault tests lock the database from another process with the sqlite3 shell.
+if ! command -v sqlite3 >/dev/null; then
+  echo "Installing Debian's sqlite3 for the storage fault tests…"
+  as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq sqlite3 >/dev/null \
+    || { echo "could not install sqlite3"; exit 1; }
+fi
+
 if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error || { echo "npm ci failed"; exit 1; }
 fi

@@ -27,6 +27,8 @@ public interface IReadingProgressStore
     /// <summary>A new private resume link for this reader; any earlier one stops working.</summary>
     Task<ResumeToken?> CreateResumeLinkAsync(ReaderKey key, CancellationToken cancellationToken = default);
 
+    Task<bool> ResumeLinkExistsAsync(ResumeToken token, CancellationToken cancellationToken = default);
+
     Task<bool> RevokeResumeLinkAsync(ReaderKey key, CancellationToken cancellationToken = default);
 
     /// <summary>

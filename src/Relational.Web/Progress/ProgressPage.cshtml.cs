@@ -12,7 +12,7 @@ namespace Relational.Progress;
 /// <summary>
 /// <c>/progress</c>: what is kept and the controls for it; and every progress form's POST
 /// (<c>/progress/remember</c>, <c>/progress/finished</c>, …). No antiforgery token (its cookie
-/// would be set before anyone opts in): POSTs must be same-origin instead, see <see cref="SameOrigin"/>.
+/// would be set before anyone opts in): the Safety request guard lets only same-origin POSTs in.
 /// </summary>
 [IgnoreAntiforgeryToken]
 public sealed class ProgressPageModel(
@@ -102,6 +102,11 @@ public sealed class ProgressPageModel(
 
     public async Task<IActionResult> OnPostForgetAsync()
     {
+        if (Request.Form.Count > 0)
+        {
+            return BadRequest();
+        }
+
         if (ReaderCookie.Read(Request) is { } key)
         {
             if (await Safely(() => store.ForgetAsync(key)) is null)
@@ -116,6 +121,11 @@ public sealed class ProgressPageModel(
 
     public async Task<IActionResult> OnPostLinkAsync()
     {
+        if (Request.Form.Count > 0)
+        {
+            return BadRequest();
+        }
+
         if (ReaderCookie.Read(Request) is not { } key)
         {
             return Back("/progress", ProgressOutcome.NotRemembered);
@@ -129,7 +139,6 @@ public sealed class ProgressPageModel(
 
         if (result.Value is not { } token)
         {
-            ReaderCookie.Expire(Response);
             return Back("/progress", ProgressOutcome.NotRemembered);
         }
 
@@ -140,6 +149,11 @@ public sealed class ProgressPageModel(
 
     public async Task<IActionResult> OnPostRevokeLinkAsync()
     {
+        if (Request.Form.Count > 0)
+        {
+            return BadRequest();
+        }
+
         if (ReaderCookie.Read(Request) is not { } key)
         {
             return Back("/progress", ProgressOutcome.NotRemembered);
@@ -192,7 +206,6 @@ public sealed class ProgressPageModel(
 
         if (!written.Value)
         {
-            ReaderCookie.Expire(Response);
             return Back(back, ProgressOutcome.NotRemembered);
         }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Relational.Content;
 
 namespace Relational.Progress;
@@ -24,7 +25,7 @@ public sealed record ProgressView(ProgressStatus Status, ReaderProgress? Progres
 /// Loads a reader's progress for a page. Requests without the reader cookie cost nothing: no
 /// database work, no header, no cookie.
 /// </summary>
-public sealed class ProgressForPages(IReadingProgressStore store)
+public sealed class ProgressForPages(IReadingProgressStore store, IOptions<ProgressOptions> options)
 {
     public Task<ProgressView> FindAsync(HttpContext context) =>
         LoadAsync(context, key => store.FindAsync(key, context.RequestAborted));
@@ -36,7 +37,7 @@ public sealed class ProgressForPages(IReadingProgressStore store)
         return LoadAsync(context, key => store.RecordOpenedAsync(key, SectionRef.Of(article, section), previous, context.RequestAborted));
     }
 
-    private static async Task<ProgressView> LoadAsync(HttpContext context, Func<ReaderKey, Task<ReaderProgress?>> load)
+    private async Task<ProgressView> LoadAsync(HttpContext context, Func<ReaderKey, Task<ReaderProgress?>> load)
     {
         var outcome = ProgressOutcome.FromQuery(context.Request);
         if (!ReaderCookie.IsPresent(context.Request))
@@ -44,10 +45,11 @@ public sealed class ProgressForPages(IReadingProgressStore store)
             return outcome is null ? ProgressView.Off : ProgressView.Off with { Outcome = outcome };
         }
 
+        // A cookie that names no reader (forged, forgotten elsewhere, purged) is ignored, never
+        // answered with a cookie: the site sets one only when the reader asks.
         ReaderCookie.MarkPersonal(context.Response);
         if (ReaderCookie.Read(context.Request) is not { } key)
         {
-            ReaderCookie.Expire(context.Response);
             return ProgressView.Off with { Outcome = outcome };
         }
 
@@ -55,11 +57,11 @@ public sealed class ProgressForPages(IReadingProgressStore store)
         {
             if (await load(key) is { } progress)
             {
+                // The cookie lives as long as the records would: renewed while the reader reads.
+                ReaderCookie.Write(context.Response, key, options.Value.RetentionDays);
                 return new ProgressView(ProgressStatus.On, progress, outcome);
             }
 
-            // Forgotten on another device, or past the retention period: the cookie points at nothing.
-            ReaderCookie.Expire(context.Response);
             return ProgressView.Off with { Outcome = outcome };
         }
         catch (ProgressUnavailableException)

@@ -16,10 +16,33 @@ public sealed class ResumeModel(IReadingProgressStore store, IOptions<ProgressOp
 {
     public string? Problem { get; private set; }
 
-    public PageResult OnGet() => Show(StatusCodes.Status200OK, null);
+    /// <summary>Asks first; a link that no longer works says so at once (no cookie either way).</summary>
+    public async Task<PageResult> OnGetAsync(string token)
+    {
+        if (!ResumeToken.TryParse(token, out var resume))
+        {
+            return Show(StatusCodes.Status404NotFound, NotWorking);
+        }
+
+        try
+        {
+            return await store.ResumeLinkExistsAsync(resume, HttpContext.RequestAborted)
+                ? Show(StatusCodes.Status200OK, null)
+                : Show(StatusCodes.Status404NotFound, NotWorking);
+        }
+        catch (ProgressUnavailableException)
+        {
+            return Show(StatusCodes.Status503ServiceUnavailable, Unavailable);
+        }
+    }
 
     public async Task<IActionResult> OnPostAsync(string token)
     {
+        if (Request.Form.Count > 0)
+        {
+            return BadRequest();
+        }
+
         if (!ResumeToken.TryParse(token, out var resume))
         {
             return Show(StatusCodes.Status404NotFound, NotWorking);
@@ -33,7 +56,7 @@ public sealed class ResumeModel(IReadingProgressStore store, IOptions<ProgressOp
         }
         catch (ProgressUnavailableException)
         {
-            return Show(StatusCodes.Status503ServiceUnavailable, "We couldn’t do that right now. Reading works as usual; you could try the link again later.");
+            return Show(StatusCodes.Status503ServiceUnavailable, Unavailable);
         }
 
         if (!adopted)
@@ -57,6 +80,8 @@ public sealed class ResumeModel(IReadingProgressStore store, IOptions<ProgressOp
 
         await next();
     }
+
+    private const string Unavailable = "We couldn’t do that right now. Reading works as usual; you could try the link again later.";
 
     private const string NotWorking = "This link doesn’t work any more. It may have been revoked, or the progress it carried was forgotten.";
 

@@ -20,6 +20,10 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
     private readonly TimeProvider _clock;
     private readonly ILogger<SqliteReadingProgressStore> _logger;
     private readonly SemaphoreSlim _setUp = new(1, 1);
+
+    // One writer at a time inside this process: SQLite lets only one write at once anyway, and
+    // its busy retries (polling, unfair) starve writers under load until they give up.
+    private readonly SemaphoreSlim _writer = new(1, 1);
     private volatile bool _ready;
     private int _faulted;
 
@@ -46,7 +50,11 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
 
     public string DatabasePath => _path;
 
-    public void Dispose() => _setUp.Dispose();
+    public void Dispose()
+    {
+        _setUp.Dispose();
+        _writer.Dispose();
+    }
 
     public Task RememberAsync(ReaderKey key, CancellationToken cancellationToken = default) =>
         RunAsync(write: true, async db =>
@@ -122,6 +130,11 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
         }, cancellationToken);
         return created ? token : null;
     }
+
+    public Task<bool> ResumeLinkExistsAsync(ResumeToken token, CancellationToken cancellationToken = default) =>
+        RunAsync(write: false, async db =>
+            await ScalarAsync(db, "SELECT 1 FROM resume_links WHERE token_hash = $token", cancellationToken, ("$token", token.Hash())) is not null,
+            cancellationToken);
 
     public Task<bool> RevokeResumeLinkAsync(ReaderKey key, CancellationToken cancellationToken = default) =>
         WriteForReaderAsync(key, (db, readerId, _) =>
@@ -242,8 +255,15 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
     private async Task<T> RunAsync<T>(bool write, Func<Db, Task<T>> work, CancellationToken cancellationToken)
     {
         SqliteConnection? connection = null;
+        var writing = false;
         try
         {
+            // A file deleted under pooled connections would silently take their writes with it.
+            if (_ready && !File.Exists(_path))
+            {
+                throw new ProgressUnavailableException("The progress database file is gone; a new one is started.");
+            }
+
             if (!_ready)
             {
                 await SetUpAsync(cancellationToken);
@@ -251,9 +271,14 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
 
             connection = new SqliteConnection(_connectionString);
             await connection.OpenAsync(cancellationToken);
+            // Not a connection-string keyword, so set on each use (no I/O). In WAL mode NORMAL
+            // cannot corrupt the file; a power cut may lose the last few marks, not older ones.
+            await ExecuteAsync(new Db(connection, null), "PRAGMA synchronous = NORMAL", cancellationToken);
             T result;
             if (write)
             {
+                await _writer.WaitAsync(cancellationToken);
+                writing = true;
                 // BEGIN IMMEDIATE: take the write lock up front, so concurrent writers wait their turn
                 // (busy timeout) instead of failing on a read-to-write upgrade.
                 await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
@@ -294,6 +319,11 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
             if (connection is not null)
             {
                 await connection.DisposeAsync();
+            }
+
+            if (writing)
+            {
+                _writer.Release();
             }
         }
     }

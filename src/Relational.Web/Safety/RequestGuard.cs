@@ -7,7 +7,7 @@ namespace Relational.Safety;
 
 /// <summary>
 /// Turns away what a reading site never needs — a foreign Host, an unexpected method, an
-/// overlong address, a cross-site, oversized or non-form POST — with a bare status code, which
+/// overlong address, an oversized or non-form POST — with a bare status code, which
 /// the site's status pages then answer with the calm page. Sits inside the error pages, so every
 /// refusal is a calm page too.
 /// </summary>
@@ -81,11 +81,6 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
             return StatusCodes.Status405MethodNotAllowed;
         }
 
-        if (!IsSameOrigin(request))
-        {
-            return StatusCodes.Status403Forbidden;
-        }
-
         if (request.ContentLength > limits.MaxFormBytes)
         {
             return StatusCodes.Status413PayloadTooLarge;
@@ -126,24 +121,6 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
 
         context.Request.Body.Position = 0;
         return 0;
-    }
-
-    /// <summary>
-    /// A browser says where a form came from in <c>Sec-Fetch-Site</c>; an older one only in
-    /// <c>Origin</c>. A request with neither (a script, a test) is not a browser being tricked.
-    /// </summary>
-    private static bool IsSameOrigin(HttpRequest request)
-    {
-        var site = request.Headers["Sec-Fetch-Site"].ToString();
-        if (site.Length > 0)
-        {
-            return site == "same-origin";
-        }
-
-        var origin = request.Headers.Origin.ToString();
-        return origin.Length == 0
-            || (Uri.TryCreate(origin, UriKind.Absolute, out var uri)
-                && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
     }
 
     private static StringSegment[] ParseAllowedHosts(string? value)

@@ -11,11 +11,12 @@ public static class SecurityHeaders
         "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /// <summary>
-    /// Features the site never uses. (<c>interest-cohort</c> is left out: current browsers no longer
-    /// know it and report it as an error.)
+    /// Features the site never uses. Only names Chromium knows: an unknown one (such as
+    /// <c>interest-cohort</c>, <c>ambient-light-sensor</c>, <c>bluetooth</c>) is reported as a
+    /// console error on every page.
     /// </summary>
     public const string PermissionsPolicy =
-        "accelerometer=(), ambient-light-sensor=(), autoplay=(), bluetooth=(), browsing-topics=(), camera=(), " +
+        "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), " +
         "display-capture=(), geolocation=(), gyroscope=(), hid=(), magnetometer=(), microphone=(), midi=(), " +
         "payment=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()";
 

@@ -136,6 +136,7 @@ public sealed class ReadingProgressStoreTests : IDisposable
         await Store.RecordOpenedAsync(first, Part2, null);
         var token = await Store.CreateResumeLinkAsync(first);
         Assert.NotNull(token);
+        Assert.True(await Store.ResumeLinkExistsAsync(token));
 
         var second = ReaderKey.New();
         Assert.True(await Store.AdoptAsync(token, second, null));
@@ -144,6 +145,7 @@ public sealed class ReadingProgressStoreTests : IDisposable
         Assert.Equal(2, seen.Devices);
 
         Assert.True(await Store.RevokeResumeLinkAsync(first));
+        Assert.False(await Store.ResumeLinkExistsAsync(token));
         Assert.False(await Store.AdoptAsync(token, ReaderKey.New(), null));
         Assert.NotNull(await Store.FindAsync(second));
     }

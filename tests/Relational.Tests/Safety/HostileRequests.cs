@@ -30,8 +30,9 @@ public sealed record HostileRequest(string Name, string Raw, int Status, Answer 
 /// </summary>
 public static class HostileRequests
 {
-    public const string FormPath = "/progress/forget";
+    public const string FormPath = "/progress/finished";
     private const string Form = "application/x-www-form-urlencoded";
+    private const string SameSite = "Sec-Fetch-Site: same-origin";
     private const string Part = "/healing-trauma-in-relationship/safety-is-built-not-assumed";
     private const string Cover = "/healing-trauma-in-relationship";
     private const string ForgedId = "0123456789abcdef0123456789abcdef";
@@ -120,46 +121,48 @@ public static class HostileRequests
             Get("cookie: 14 KB in one header", Part, 200, Answer.Ordinary, "Cookie: big=" + new string('x', 14 * 1024)),
             Get("cookie: 20 KB in one header", Part, 431, Answer.Bare, "Cookie: big=" + new string('x', 20 * 1024)),
             Get("cookie: forged antiforgery cookie", Part, 200, Answer.Ordinary, "Cookie: .AspNetCore.Antiforgery.hostile=hostile"),
-            Get("cookie: forged reader id on the progress page", "/progress", 404, Answer.CalmPage, $"Cookie: relational-reader={ForgedId}"),
+            Get("cookie: forged reader id on the progress page", "/progress", 200, Answer.Ordinary, $"Cookie: relational-reader={ForgedId}"),
 
             // Forged resume tokens
-            Get("resume: forged token", "/progress/resume/" + ForgedToken, 404, Answer.CalmPage),
-            Get("resume: short token", "/progress/resume/hostile", 404, Answer.CalmPage),
+            // Opening a resume link only asks, whatever the token: it never tells a real token from a forged one.
+            Get("resume: forged token", "/progress/resume/" + ForgedToken, 200, Answer.Ordinary),
+            Get("resume: short token", "/progress/resume/hostile", 200, Answer.Ordinary),
             Get("resume: empty token", "/progress/resume/", 404, Answer.CalmPage),
-            Get("resume: token with markup", "/progress/resume/%3Cscript%3Ehostile%3C%2Fscript%3E", 404, Answer.CalmPage),
-            Get("resume: token with SQL", "/progress/resume/'%20OR%201=1--hostile", 404, Answer.CalmPage),
-            Get("resume: token with traversal", "/progress/resume/..%2f..%2fhostile", 404, Answer.CalmPage),
-            Get("resume: token of 900 characters", "/progress/resume/" + new string('A', 900), 404, Answer.CalmPage),
+            Get("resume: token with markup", "/progress/resume/%3Cscript%3Ehostile%3C%2Fscript%3E", 200, Answer.Ordinary),
+            Get("resume: token with SQL", "/progress/resume/'%20OR%201=1--hostile", 200, Answer.Ordinary),
+            Get("resume: token with traversal", "/progress/resume/..%2f..%2fhostile", 200, Answer.Ordinary),
+            Get("resume: token of 900 characters", "/progress/resume/" + new string('A', 900), 200, Answer.Ordinary),
             Get("resume: token with a null", "/progress/resume/hostile%00", 400, Answer.Bare),
             Get("resume: token with unicode", "/progress/resume/%E2%9C%93hostile", 404, Answer.CalmPage),
-            Send("resume: forged token posted", "POST", "/progress/resume/" + ForgedToken, 405, Answer.CalmPage, [$"Content-Type: {Form}"], "confirm=hostile"),
+            Send("resume: forged token posted", "POST", "/progress/resume/" + ForgedToken, 400, Answer.CalmPage, [$"Content-Type: {Form}", SameSite], "confirm=hostile"),
+            Send("resume: forged token posted, no fields", "POST", "/progress/resume/" + ForgedToken, 404, Answer.CalmPage, [$"Content-Type: {Form}", SameSite], ""),
 
             // Form bodies
-            Send("form: 5 KB body", "POST", FormPath, 413, Answer.CalmPage, [$"Content-Type: {Form}"], "a=" + new string('x', 5 * 1024)),
-            Send("form: declared length of a terabyte", "POST", FormPath, 413, Answer.CalmPage, [$"Content-Type: {Form}", "Content-Length: 1099511627776"], ""),
-            Send("form: 10 KB chunked body", "POST", FormPath, 413, Answer.CalmPage, [$"Content-Type: {Form}", "Transfer-Encoding: chunked"], Chunked("a=" + new string('x', 10 * 1024))),
-            Send("form: JSON", "POST", FormPath, 415, Answer.CalmPage, ["Content-Type: application/json"], "{\"hostile\":true}"),
-            Send("form: XML", "POST", FormPath, 415, Answer.CalmPage, ["Content-Type: application/xml"], "<hostile/>"),
-            Send("form: plain text", "POST", FormPath, 415, Answer.CalmPage, ["Content-Type: text/plain"], "hostile"),
-            Send("form: no content type", "POST", FormPath, 415, Answer.CalmPage, [], "a=hostile"),
-            Send("form: content type with markup", "POST", FormPath, 415, Answer.CalmPage, ["Content-Type: <hostile>"], "a=1"),
-            Send("form: multipart without a boundary", "POST", FormPath, 400, Answer.CalmPage, ["Content-Type: multipart/form-data"], "--x\r\nhostile"),
-            Send("form: multipart cut short", "POST", FormPath, 400, Answer.CalmPage, ["Content-Type: multipart/form-data; boundary=x"], "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nhostile"),
-            Send("form: broken percent escapes", "POST", FormPath, 400, Answer.CalmPage, [$"Content-Type: {Form}"], "%%%&&==%zz=hostile"),
-            Send("form: 200 fields", "POST", FormPath, 400, Answer.CalmPage, [$"Content-Type: {Form}"], string.Join("&", Enumerable.Range(0, 200).Select(i => $"f{i}=1"))),
-            Send("form: field name of 1,000 characters", "POST", FormPath, 400, Answer.CalmPage, [$"Content-Type: {Form}"], new string('k', 1000) + "=hostile"),
-            Send("form: markup in fields", "POST", FormPath, 400, Answer.CalmPage, [$"Content-Type: {Form}"], "section=%3Cscript%3Ehostile%3C%2Fscript%3E"),
-            Send("form: forged antiforgery token", "POST", FormPath, 400, Answer.CalmPage, [$"Content-Type: {Form}"], "__RequestVerificationToken=hostile"),
-            Send("form: forged reader cookie", "POST", FormPath, 400, Answer.CalmPage, [$"Content-Type: {Form}", $"Cookie: relational-reader={ForgedId}"], "a=hostile"),
+            Send("form: 5 KB body", "POST", FormPath, 413, Answer.CalmPage, [$"Content-Type: {Form}", SameSite], "a=" + new string('x', 5 * 1024)),
+            Send("form: declared length of a terabyte", "POST", FormPath, 413, Answer.CalmPage, [$"Content-Type: {Form}", "Content-Length: 1099511627776", SameSite], ""),
+            Send("form: 10 KB chunked body", "POST", FormPath, 413, Answer.CalmPage, [$"Content-Type: {Form}", "Transfer-Encoding: chunked", SameSite], Chunked("a=" + new string('x', 10 * 1024))),
+            Send("form: JSON", "POST", FormPath, 415, Answer.CalmPage, ["Content-Type: application/json", SameSite], "{\"hostile\":true}"),
+            Send("form: XML", "POST", FormPath, 415, Answer.CalmPage, ["Content-Type: application/xml", SameSite], "<hostile/>"),
+            Send("form: plain text", "POST", FormPath, 415, Answer.CalmPage, ["Content-Type: text/plain", SameSite], "hostile"),
+            Send("form: no content type", "POST", FormPath, 415, Answer.CalmPage, [SameSite], "a=hostile"),
+            Send("form: content type with markup", "POST", FormPath, 415, Answer.CalmPage, ["Content-Type: <hostile>", SameSite], "a=1"),
+            Send("form: multipart without a boundary", "POST", FormPath, 400, Answer.CalmPage, ["Content-Type: multipart/form-data", SameSite], "--x\r\nhostile"),
+            Send("form: multipart cut short", "POST", FormPath, 400, Answer.CalmPage, ["Content-Type: multipart/form-data; boundary=x", SameSite], "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nhostile"),
+            Send("form: broken percent escapes", "POST", FormPath, 400, Answer.CalmPage, [$"Content-Type: {Form}", SameSite], "%%%&&==%zz=hostile"),
+            Send("form: 200 fields", "POST", FormPath, 400, Answer.CalmPage, [$"Content-Type: {Form}", SameSite], string.Join("&", Enumerable.Range(0, 200).Select(i => $"f{i}=1"))),
+            Send("form: field name of 1,000 characters", "POST", FormPath, 400, Answer.CalmPage, [$"Content-Type: {Form}", SameSite], new string('k', 1000) + "=hostile"),
+            Send("form: markup in fields", "POST", FormPath, 400, Answer.CalmPage, [$"Content-Type: {Form}", SameSite], "section=%3Cscript%3Ehostile%3C%2Fscript%3E"),
+            Send("form: forged antiforgery token", "POST", FormPath, 400, Answer.CalmPage, [$"Content-Type: {Form}", SameSite], "__RequestVerificationToken=hostile"),
+            Send("form: forged reader cookie", "POST", FormPath, 400, Answer.CalmPage, [$"Content-Type: {Form}", $"Cookie: relational-reader={ForgedId}", SameSite], "a=hostile"),
             Send("form: from another site (Sec-Fetch-Site)", "POST", FormPath, 403, Answer.CalmPage, [$"Content-Type: {Form}", "Sec-Fetch-Site: cross-site"], "a=hostile"),
             Send("form: from a sibling site (Sec-Fetch-Site)", "POST", FormPath, 403, Answer.CalmPage, [$"Content-Type: {Form}", "Sec-Fetch-Site: same-site"], "a=hostile"),
             Send("form: from another origin (Origin)", "POST", FormPath, 403, Answer.CalmPage, [$"Content-Type: {Form}", "Origin: https://hostile.example"], "a=hostile"),
             Send("form: from an opaque origin", "POST", FormPath, 403, Answer.CalmPage, [$"Content-Type: {Form}", "Origin: null"], "a=hostile"),
-            Send("form: posted to a part", "POST", Part, 405, Answer.CalmPage, [$"Content-Type: {Form}"], "a=hostile"),
-            Send("form: posted to the home page", "POST", "/", 405, Answer.CalmPage, [$"Content-Type: {Form}"], "a=hostile"),
-            Send("form: posted to a static file", "POST", "/favicon.svg", 405, Answer.CalmPage, [$"Content-Type: {Form}"], "a=hostile"),
-            Send("form: posted to health", "POST", "/healthz", 405, Answer.CalmPage, [$"Content-Type: {Form}"], "a=hostile"),
-            Send("form: posted to the status page", "POST", "/status/404", 405, Answer.CalmPage, [$"Content-Type: {Form}"], "a=hostile"),
+            Send("form: posted to a part", "POST", Part, 405, Answer.CalmPage, [$"Content-Type: {Form}", SameSite], "a=hostile"),
+            Send("form: posted to the home page", "POST", "/", 405, Answer.CalmPage, [$"Content-Type: {Form}", SameSite], "a=hostile"),
+            Send("form: posted to a static file", "POST", "/favicon.svg", 405, Answer.CalmPage, [$"Content-Type: {Form}", SameSite], "a=hostile"),
+            Send("form: posted to health", "POST", "/healthz", 405, Answer.CalmPage, [$"Content-Type: {Form}", SameSite], "a=hostile"),
+            Send("form: posted to the status page", "POST", "/status/404", 405, Answer.CalmPage, [$"Content-Type: {Form}", SameSite], "a=hostile"),
 
             // Unexpected methods
             Send("method: PUT", "PUT", Part, 405, Answer.CalmPage, ["Content-Type: text/plain"], "hostile"),
@@ -215,7 +218,7 @@ public static class HostileRequests
             Raw("malformed: folded header line", "GET / HTTP/1.1\r\nHost: {host}\r\nX-A: 1\r\n hostile\r\nConnection: close\r\n\r\n", 400, Answer.Bare),
             Raw("malformed: bare LF line endings", "GET / HTTP/1.1\nHost: {host}\nConnection: close\n\n", 200, Answer.Ordinary),
             Raw("malformed: null byte in a header", "GET / HTTP/1.1\r\nHost: {host}\r\nX-Hostile: a\0b\r\nConnection: close\r\n\r\n", 400, Answer.Bare),
-            Raw("smuggling: Content-Length and Transfer-Encoding", $"POST {FormPath} HTTP/1.1\r\nHost: {{host}}\r\nContent-Type: {Form}\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\nGET /hostile HTTP/1.1\r\n\r\n", 400, Answer.CalmPage),
+            Raw("smuggling: Content-Length and Transfer-Encoding", $"POST {FormPath} HTTP/1.1\r\nHost: {{host}}\r\nContent-Type: {Form}\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\nGET /hostile HTTP/1.1\r\n\r\n", 403, Answer.CalmPage),
             Raw("smuggling: two different Content-Lengths", $"POST {FormPath} HTTP/1.1\r\nHost: {{host}}\r\nContent-Type: {Form}\r\nContent-Length: 3\r\nContent-Length: 30\r\nConnection: close\r\n\r\na=1", 400, Answer.Bare),
             Raw("smuggling: negative Content-Length", $"POST {FormPath} HTTP/1.1\r\nHost: {{host}}\r\nContent-Type: {Form}\r\nContent-Length: -1\r\nConnection: close\r\n\r\na=1", 400, Answer.Bare),
             Raw("smuggling: unknown transfer coding", $"POST {FormPath} HTTP/1.1\r\nHost: {{host}}\r\nContent-Type: {Form}\r\nTransfer-Encoding: hostile\r\nConnection: close\r\n\r\na=1", 400, Answer.Bare),

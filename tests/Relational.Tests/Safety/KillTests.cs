@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+
+namespace Relational.Tests.Safety;
+
+/// <summary>
+/// The site, as its own process, is killed with SIGKILL in the middle of readers' writes: the file
+/// afterwards passes <c>PRAGMA integrity_check</c> and holds every write a reader was told was saved.
+/// </summary>
+public sealed class KillTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("relational-kill-").FullName;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task After_SIGKILL_mid_writes_the_file_is_whole_and_every_acknowledged_write_is_there()
+    {
+        var database = Path.Combine(_folder, "progress.db");
+        var acknowledged = new ConcurrentBag<(TestReader Reader, string Section)>();
+        var sections = TestReader.Article.Sections;
+        using (var site = new SiteProcess(database))
+        {
+            await site.WaitUntilReadyAsync();
+            using var client = TestReader.SharedClient(site.Address);
+            using var stop = new CancellationTokenSource();
+            var writers = Enumerable.Range(0, 8).Select(async _ =>
+            {
+                var reader = new TestReader(client);
+                (await reader.OptInAsync(sections[0])).Dispose();
+                for (var i = 0; !stop.IsCancellationRequested; i++)
+                {
+                    var section = sections[i % sections.Length].Slug;
+                    try
+                    {
+                        using var response = await reader.PostAsync("/progress/finished", ("article", TestReader.Article.Slug), ("section", section));
+                        // The reader is told "Marked as finished" only on this answer.
+                        if (response.Headers.Location?.OriginalString.Contains("progress=finished", StringComparison.Ordinal) == true)
+                        {
+                            acknowledged.Add((reader, section));
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return; // killed mid-request: that write was never acknowledged
+                    }
+                }
+            }).ToArray();
+
+            // Let the writes run, then kill while they are in flight.
+            while (acknowledged.Count < 200)
+            {
+                await Task.Delay(20);
+            }
+
+            site.Kill();
+            await stop.CancelAsync();
+            await Task.WhenAll(writers);
+        }
+
+        Assert.True(acknowledged.Count >= 200);
+        using (var connection = LoadTests.Open(database))
+        using (var check = connection.CreateCommand())
+        {
+            check.CommandText = "PRAGMA integrity_check";
+            Assert.Equal("ok", check.ExecuteScalar());
+        }
+
+        foreach (var (reader, section) in acknowledged.Distinct())
+        {
+            Assert.True(LoadTests.Row(database, reader.KeyHash(), section) == true, $"an acknowledged write of {section} is missing");
+        }
+    }
+}
