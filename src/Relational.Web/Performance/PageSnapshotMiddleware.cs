@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
+using Relational.Progress;
 
 namespace Relational.Performance;
 
@@ -23,9 +24,6 @@ internal sealed class SameForEveryAnonymousReader
 /// </summary>
 internal sealed class PageSnapshotMiddleware(RequestDelegate next, PageSnapshotCache cache)
 {
-    /// <summary>Set only after a reader opts in; its presence means the page may be personalised.</summary>
-    public const string ReaderCookie = "relational-reader";
-
     // Query strings that change a page (a link shared in discreet mode). Any other query string is
     // rendered each time, so made-up ones cannot fill the cache.
     private static readonly FrozenSet<string> KnownQueries = new[] { "", "?discreet=1" }.ToFrozenSet(StringComparer.Ordinal);
@@ -33,7 +31,8 @@ internal sealed class PageSnapshotMiddleware(RequestDelegate next, PageSnapshotC
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (request.Cookies.ContainsKey(ReaderCookie))
+        // Set only after a reader opts in: the page may be personalised.
+        if (ReaderCookie.IsPresent(request))
         {
             context.Response.OnStarting(MarkPrivate, context.Response);
             return next(context);
@@ -67,6 +66,11 @@ internal sealed class PageSnapshotMiddleware(RequestDelegate next, PageSnapshotC
         using var buffer = new MemoryStream();
         var capture = new StreamResponseBodyFeature(buffer);
         context.Features.Set<IHttpResponseBodyFeature>(capture);
+
+        // Render the page as it is (response compression further in sees no Accept-Encoding);
+        // the snapshot is compressed once, below.
+        var acceptEncoding = context.Request.Headers.AcceptEncoding;
+        context.Request.Headers.AcceptEncoding = StringValues.Empty;
         try
         {
             await next(context);
@@ -75,6 +79,7 @@ internal sealed class PageSnapshotMiddleware(RequestDelegate next, PageSnapshotC
         finally
         {
             context.Features.Set(responseBody);
+            context.Request.Headers.AcceptEncoding = acceptEncoding;
         }
 
         if (response.StatusCode == StatusCodes.Status200OK

@@ -34,13 +34,13 @@ public static class PerformanceExtensions
     }
 
     /// <summary>
-    /// Every response that is not a snapshot is compressed as it is written; snapshots are
-    /// compressed once, when taken, and served from memory.
+    /// Snapshots are compressed once, when taken, and served from memory before anything else
+    /// runs; every other response is compressed as it is written.
     /// </summary>
     public static WebApplication UsePageSnapshots(this WebApplication app)
     {
-        app.UseResponseCompression();
         app.UseMiddleware<PageSnapshotMiddleware>();
+        app.UseResponseCompression();
         return app;
     }
 }

@@ -20,14 +20,23 @@ public static class SiteExtensions
                 .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
                 .Enrich.FromLogContext()
                 .Enrich.With<Relational.Safety.LogPrivacy>();
-            if (json)
-            {
-                logger.WriteTo.Console(new CompactJsonFormatter());
-            }
-            else
-            {
-                logger.WriteTo.Console();
-            }
+            // Written from a background thread: a request only queues its line, so logging every
+            // request costs little even at thousands a second. When the queue is full, requests
+            // wait rather than lines being dropped; a short queue keeps that wait from costing memory.
+            logger.WriteTo.Async(
+                sink =>
+                {
+                    if (json)
+                    {
+                        sink.Console(new CompactJsonFormatter());
+                    }
+                    else
+                    {
+                        sink.Console();
+                    }
+                },
+                bufferSize: 1000,
+                blockWhenFull: true);
         });
         return builder;
     }

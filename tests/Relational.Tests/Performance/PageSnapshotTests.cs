@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Relational.Content;
 using Relational.Performance;
+using Relational.Progress;
 
 namespace Relational.Tests.Performance;
 
@@ -107,7 +108,7 @@ public sealed class PageSnapshotTests
         var cache = factory.Services.GetRequiredService<PageSnapshotCache>();
 
         var request = new HttpRequestMessage(HttpMethod.Get, Section);
-        request.Headers.Add("Cookie", PageSnapshotMiddleware.ReaderCookie + "=a-reader");
+        request.Headers.Add("Cookie", ReaderCookie.Name + "=a-reader");
         request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("br"));
         using var response = await client.SendAsync(request);
 
@@ -156,8 +157,10 @@ public sealed class PageSnapshotTests
         }
     }
 
-    [Fact]
-    public async Task A_missing_page_is_never_kept()
+    [Theory]
+    [InlineData("/healing-trauma-in-relationship/no-such-part", HttpStatusCode.NotFound)]
+    [InlineData("/progress", HttpStatusCode.OK)]
+    public async Task Missing_pages_and_progress_pages_are_never_kept(string path, HttpStatusCode status)
     {
         using var factory = new SiteFactory();
         using var client = factory.CreateClient();
@@ -165,8 +168,8 @@ public sealed class PageSnapshotTests
 
         for (var i = 0; i < 2; i++)
         {
-            using var response = await client.GetAsync("/healing-trauma-in-relationship/no-such-part");
-            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            using var response = await client.GetAsync(path);
+            Assert.Equal(status, response.StatusCode);
             Assert.Null(response.Headers.ETag);
         }
 
