@@ -19,8 +19,11 @@ public static partial class ContentLoader
     private static readonly FrozenSet<string> Reserved = FrozenSet.Create(
         StringComparer.Ordinal, "all", "healthz", "staying-safe", "preferences", "progress", "status", "css", "js");
 
-    [GeneratedRegex("^[a-z0-9]+(?:-[a-z0-9]+)*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z0-9]+(?:-[a-z0-9]+)*$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex SlugPattern();
+
+    /// <summary>Lowercase words joined by hyphens, at most 80 characters: the shape of every URL slug.</summary>
+    public static bool IsSlug(string text) => text.Length is > 0 and <= 80 && SlugPattern().IsMatch(text);
 
     [GeneratedRegex(@"^(\d{2})-.+\.md$", RegexOptions.CultureInvariant)]
     private static partial Regex PartFilePattern();
@@ -173,7 +176,7 @@ public static partial class ContentLoader
         public string Slug()
         {
             var slug = Required("slug");
-            if (!SlugPattern().IsMatch(slug) || slug.Length > 80)
+            if (!IsSlug(slug))
             {
                 throw new ContentException(file, $"slug '{slug}' must be lowercase words joined by hyphens (at most 80 characters)");
             }
