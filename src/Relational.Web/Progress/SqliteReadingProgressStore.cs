@@ -6,7 +6,9 @@ using Microsoft.Extensions.Options;
 namespace Relational.Progress;
 
 /// <summary>
-/// <see cref="IReadingProgressStore"/> on one SQLite file: a pooled connection per operation,
+/// <see cref="IReadingProgressStore"/> on one SQLite file. Writes go one at a time through a single
+/// long-lived connection that keeps its statements prepared (a reader's page view is one short
+/// transaction, so parsing SQL would otherwise be most of its cost); reads take a pooled connection.
 /// WAL (set once, it is kept in the file), foreign keys and the busy wait in the connection string,
 /// and the schema brought up to date step by step on first use. Any storage failure is logged once
 /// with its cause, turned into <see cref="ProgressUnavailableException"/>, and retried on the next
@@ -24,8 +26,14 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
     // One writer at a time inside this process: SQLite lets only one write at once anyway, and
     // its busy retries (polling, unfair) starve writers under load until they give up.
     private readonly SemaphoreSlim _writer = new(1, 1);
+
+    // Held only by whoever holds _writer; opened on first write, dropped after any fault.
+    private Writer? _writerConnection;
     private volatile bool _ready;
     private int _faulted;
+
+    // Set by a fault seen outside the gate: the writer's connection may point at a file that is gone.
+    private int _writerStale;
 
     public SqliteReadingProgressStore(
         IOptions<ProgressOptions> options,
@@ -52,6 +60,7 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
 
     public void Dispose()
     {
+        _writerConnection?.Dispose();
         _setUp.Dispose();
         _writer.Dispose();
     }
@@ -186,7 +195,7 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
 
     private static async Task<ReaderProgress?> ReadProgressAsync(Db db, ReaderKey key, CancellationToken cancellationToken)
     {
-        await using var command = db.Command(
+        await using var statement = db.Statement(
             """
             SELECT r.id, r.created_at, r.last_active_at, r.saved_article, r.saved_section, r.saved_at,
                    (SELECT max(created_at) FROM resume_links WHERE reader_id = r.id),
@@ -199,7 +208,7 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
             ORDER BY article_slug, started_at;
             """,
             ("$key", key.Hash()));
-        await using var rows = await command.ExecuteReaderAsync(cancellationToken);
+        await using var rows = await statement.Command.ExecuteReaderAsync(cancellationToken);
         if (!await rows.ReadAsync(cancellationToken))
         {
             return null;
@@ -269,25 +278,29 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
                 await SetUpAsync(cancellationToken);
             }
 
-            connection = new SqliteConnection(_connectionString);
-            await connection.OpenAsync(cancellationToken);
-            // Not a connection-string keyword, so set on each use (no I/O). In WAL mode NORMAL
-            // cannot corrupt the file; a power cut may lose the last few marks, not older ones.
-            await ExecuteAsync(new Db(connection, null), "PRAGMA synchronous = NORMAL", cancellationToken);
             T result;
             if (write)
             {
                 await _writer.WaitAsync(cancellationToken);
                 writing = true;
-                // BEGIN IMMEDIATE: take the write lock up front, so concurrent writers wait their turn
-                // (busy timeout) instead of failing on a read-to-write upgrade.
-                await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-                result = await work(new Db(connection, transaction));
+                if (Interlocked.Exchange(ref _writerStale, 0) == 1)
+                {
+                    _writerConnection?.Dispose();
+                    _writerConnection = null;
+                }
+
+                var writer = _writerConnection ??= await Writer.OpenAsync(_connectionString, cancellationToken);
+                // BEGIN IMMEDIATE: take the write lock up front, so a writer in another process
+                // makes this one wait (busy timeout) instead of failing on a read-to-write upgrade.
+                await using var transaction = (SqliteTransaction)await writer.Connection.BeginTransactionAsync(cancellationToken);
+                result = await work(new Db(writer.Connection, transaction, writer));
                 await transaction.CommitAsync(cancellationToken);
             }
             else
             {
-                result = await work(new Db(connection, null));
+                connection = new SqliteConnection(_connectionString);
+                await connection.OpenAsync(cancellationToken);
+                result = await work(new Db(connection, null, null));
             }
 
             if (Interlocked.Exchange(ref _faulted, 0) == 1)
@@ -300,6 +313,16 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or ProgressUnavailableException)
         {
             _ready = false;
+            if (writing)
+            {
+                _writerConnection?.Dispose();
+                _writerConnection = null;
+            }
+            else
+            {
+                Interlocked.Exchange(ref _writerStale, 1);
+            }
+
             // A pooled connection to a file that went bad stays bad (it may even hold a deleted
             // file open): start afresh next time.
             using (var pool = new SqliteConnection(_connectionString))
@@ -347,7 +370,7 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
             await using var connection = new SqliteConnection(_connectionString);
             await connection.OpenAsync(cancellationToken);
             await MigrateAsync(connection, cancellationToken);
-            await ExecuteAsync(new Db(connection, null), "PRAGMA journal_mode = WAL", cancellationToken);
+            await ExecuteAsync(new Db(connection, null, null), "PRAGMA journal_mode = WAL", cancellationToken);
             _ready = true;
         }
         finally
@@ -361,7 +384,7 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
         while (true)
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            var db = new Db(connection, transaction);
+            var db = new Db(connection, transaction, null);
             var version = (long)(await ScalarAsync(db, "PRAGMA user_version", cancellationToken))!;
             if (version > ProgressSchema.Version)
             {
@@ -387,14 +410,14 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
 
     private static async Task<int> ExecuteAsync(Db db, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
-        await using var command = db.Command(sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var statement = db.Statement(sql, parameters);
+        return await statement.Command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<object?> ScalarAsync(Db db, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
-        await using var command = db.Command(sql, parameters);
-        return await command.ExecuteScalarAsync(cancellationToken);
+        await using var statement = db.Statement(sql, parameters);
+        return await statement.Command.ExecuteScalarAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Reading progress cannot be stored in {DatabasePath}; reading goes on without it until this clears")]
@@ -403,11 +426,22 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reading progress storage works again")]
     private partial void LogRecovered();
 
-    /// <summary>An open connection and, for writes, its transaction.</summary>
-    private readonly record struct Db(SqliteConnection Connection, SqliteTransaction? Transaction)
+    /// <summary>An open connection; for writes, its transaction and the writer's prepared statements.</summary>
+    private readonly record struct Db(SqliteConnection Connection, SqliteTransaction? Transaction, Writer? Writer)
     {
-        public SqliteCommand Command(string sql, params (string Name, object Value)[] parameters)
+        public Statement Statement(string sql, params (string Name, object Value)[] parameters)
         {
+            if (Writer?.Prepared(sql) is { } prepared)
+            {
+                prepared.Transaction = Transaction;
+                foreach (var (name, value) in parameters)
+                {
+                    prepared.Parameters[name].Value = value;
+                }
+
+                return new Statement(prepared, Owned: false);
+            }
+
             var command = Connection.CreateCommand();
             command.Transaction = Transaction;
 #pragma warning disable CA2100 // Every statement is a constant of this class; values go in as parameters.
@@ -418,7 +452,56 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
                 command.Parameters.AddWithValue(name, value);
             }
 
-            return command;
+            Writer?.Keep(sql, command);
+            return new Statement(command, Owned: Writer is null);
+        }
+    }
+
+    /// <summary>A command for one use; one the writer keeps prepared is not disposed after it.</summary>
+    private readonly record struct Statement(SqliteCommand Command, bool Owned) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Owned ? Command.DisposeAsync() : ValueTask.CompletedTask;
+    }
+
+    /// <summary>The one connection writes go through, and the commands it keeps prepared, by SQL text.</summary>
+    private sealed class Writer(SqliteConnection connection) : IDisposable
+    {
+        private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+
+        public SqliteConnection Connection => connection;
+
+        public static async Task<Writer> OpenAsync(string connectionString, CancellationToken cancellationToken)
+        {
+            var connection = new SqliteConnection(connectionString);
+            try
+            {
+                await connection.OpenAsync(cancellationToken);
+                // Not a connection-string keyword, so set once per connection. In WAL mode NORMAL
+                // cannot corrupt the file; a power cut may lose the last few marks, not older ones.
+                await using var synchronous = connection.CreateCommand();
+                synchronous.CommandText = "PRAGMA synchronous = NORMAL";
+                await synchronous.ExecuteNonQueryAsync(cancellationToken);
+                return new Writer(connection);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }
+
+        public SqliteCommand? Prepared(string sql) => _prepared.GetValueOrDefault(sql);
+
+        public void Keep(string sql, SqliteCommand command) => _prepared[sql] = command;
+
+        public void Dispose()
+        {
+            foreach (var command in _prepared.Values)
+            {
+                command.Dispose();
+            }
+
+            connection.Dispose();
         }
     }
 }
