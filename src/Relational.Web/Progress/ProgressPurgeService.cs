@@ -14,22 +14,30 @@ public sealed partial class ProgressPurgeService(
         // Never hold up start-up: the first purge runs once the host is going.
         await Task.Yield();
         using var timer = new PeriodicTimer(options.Value.PurgeInterval, clock);
-        do
+        try
         {
-            try
+            do
             {
-                var purged = await store.PurgeIdleAsync(stoppingToken);
-                if (purged > 0)
+                try
                 {
-                    LogPurged(purged, options.Value.RetentionDays);
+                    var purged = await store.PurgeIdleAsync(stoppingToken);
+                    if (purged > 0)
+                    {
+                        LogPurged(purged, options.Value.RetentionDays);
+                    }
+                }
+                catch (ProgressUnavailableException)
+                {
+                    // The store has logged the cause; try again next time.
                 }
             }
-            catch (ProgressUnavailableException)
-            {
-                // The store has logged the cause; try again next time.
-            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down (or a start-up that failed, e.g. the port is taken): not a failure of
+            // its own, so the log keeps the real cause on top instead of a "Fatal" about this service.
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted the records of {Count} reader(s) idle for more than {Days} days")]
