@@ -16,9 +16,13 @@ public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls, P
 
     public ProgressView Progress { get; private set; } = ProgressView.Off;
 
+    /// <summary>Names this part in this version of the content: the key for <see cref="PartFragments"/>.</summary>
+    public string FragmentKey { get; private set; } = "";
+
     public async Task<IActionResult> OnGetAsync(string article, string section)
     {
-        if (catalogue.Current.FindArticle(article) is not { } foundArticle
+        var content = catalogue.Current;
+        if (content.FindArticle(article) is not { } foundArticle
             || foundArticle.FindSection(section) is not { } foundSection)
         {
             return NotFound();
@@ -26,6 +30,7 @@ public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls, P
 
         Article = foundArticle;
         Section = foundSection;
+        FragmentKey = $"{content.Version} {foundArticle.Slug} {foundSection.Slug}";
         Progress = await progress.ForSectionAsync(HttpContext, foundArticle, foundSection);
         var path = foundArticle.SectionUrl(foundSection);
         ShareUrl = urls.Absolute(Request, path);

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.AspNetCore.Html;
+using Relational.Content;
+using Relational.Reading.Components;
+
+namespace Relational.Reading;
+
+/// <summary>
+/// The parts of a part page that are the same for every reader: the pause, the way on and the
+/// share link. Each is rendered once per version of the content (the link also per public address)
+/// and then reused, so the page of a reader who opted in, which cannot be snapshotted whole, only
+/// has its progress forms rendered afresh. Everything is dropped when the content changes; a full
+/// cache renders without keeping, so made-up Host headers cannot grow it.
+/// </summary>
+public sealed class PartFragments : IAsyncDisposable
+{
+    private const int MaxEntries = 256;
+
+    private readonly HtmlRenderer _renderer;
+    private readonly CatalogueProvider _catalogue;
+    private volatile ConcurrentDictionary<string, HtmlString> _fragments = new(StringComparer.Ordinal);
+
+    public PartFragments(IServiceProvider services, ILoggerFactory loggers, CatalogueProvider catalogue)
+    {
+        _renderer = new HtmlRenderer(services, loggers);
+        _catalogue = catalogue;
+        _catalogue.Replaced += OnCatalogueReplaced;
+    }
+
+    /// <summary>How many fragments are held now.</summary>
+    public int Count => _fragments.Count;
+
+    /// <summary>
+    /// The pause (if another part follows) and the links on. <paramref name="key"/> names the
+    /// article, the part and the content version (<see cref="ContentCatalogue.Version"/>).
+    /// </summary>
+    public ValueTask<HtmlString> PauseAndNavigationAsync(string key, Article article, Section section) =>
+        GetAsync($"way-on {key}", async () =>
+        {
+            var pause = article.Next(section) is null
+                ? ""
+                : await RenderAsync<PausePoint>(new() { [nameof(PausePoint.Section)] = section });
+            var navigation = await RenderAsync<PartNavigation>(new()
+            {
+                [nameof(PartNavigation.Article)] = article,
+                [nameof(PartNavigation.Section)] = section,
+            });
+            return pause.Length == 0 ? navigation : pause + "\n" + navigation;
+        });
+
+    /// <summary>The share link for a part, as reached at <paramref name="url"/>.</summary>
+    public ValueTask<HtmlString> ShareAsync(string key, string url, string title) =>
+        GetAsync($"share {key} {url}", () => RenderAsync<ShareControl>(new()
+        {
+            [nameof(ShareControl.Url)] = url,
+            [nameof(ShareControl.Title)] = title,
+        }));
+
+    public async ValueTask DisposeAsync()
+    {
+        _catalogue.Replaced -= OnCatalogueReplaced;
+        await _renderer.DisposeAsync();
+    }
+
+    private async ValueTask<HtmlString> GetAsync(string key, Func<Task<string>> render)
+    {
+        // Taken once: a fragment rendered while the content changes lands in the dropped dictionary.
+        var fragments = _fragments;
+        if (fragments.TryGetValue(key, out var kept))
+        {
+            return kept;
+        }
+
+        var fragment = new HtmlString(await render());
+        if (fragments.Count < MaxEntries)
+        {
+            fragments.TryAdd(key, fragment);
+        }
+
+        return fragment;
+    }
+
+    private Task<string> RenderAsync<TComponent>(Dictionary<string, object?> parameters)
+        where TComponent : IComponent =>
+        _renderer.Dispatcher.InvokeAsync(async () =>
+            (await _renderer.RenderComponentAsync<TComponent>(ParameterView.FromDictionary(parameters))).ToHtmlString());
+
+    private void OnCatalogueReplaced(ContentCatalogue catalogue) => _fragments = new(StringComparer.Ordinal);
+}
