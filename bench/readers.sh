@@ -3,6 +3,7 @@
 # every (reader, part) they opened is looked for in the SQLite file.
 READERS=32
 READER_SECONDS=${BENCH_READER_SECONDS:-10}
+READER_WARMUP_SECONDS=${BENCH_READER_WARMUP_SECONDS:-5}
 
 measure_readers() {
   echo "Opting in ${READERS} readers…"
@@ -29,15 +30,20 @@ measure_readers() {
     cookies+=("$cookie")
   done
 
-  echo "Opted-in readers reading for ${READER_SECONDS} s…"
+  # Warmed up like the throughput runs above: the same readers read for a few seconds first, so
+  # the measured run sees compiled code rather than the JIT at work on the progress path.
+  echo "Opted-in readers warming up for ${READER_WARMUP_SECONDS} s, then reading for ${READER_SECONDS} s…"
   local start_ms log=$OUT/readers.txt
+  BENCH_COOKIES="${cookies[*]}" BENCH_PATHS="$(echo "$sections" | tr '\n' ' ')" \
+    wrk -t"$READERS" -c"$READERS" -d"${READER_WARMUP_SECONDS}s" -s "$BENCH/readers.lua" "$SITE" >"$OUT/readers-warm.txt" 2>&1
   start_ms=$(( $(date +%s%N) / 1000000 ))
   BENCH_COOKIES="${cookies[*]}" BENCH_PATHS="$(echo "$sections" | tr '\n' ' ')" \
     wrk -t"$READERS" -c"$READERS" -d"${READER_SECONDS}s" --latency -s "$BENCH/readers.lua" "$SITE" >"$log" 2>&1
   local rps non2xx sock errors expected kept readers_seen
   rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$log")
-  non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$log")
-  sock=$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$log")
+  # Errors count in the warm-up too.
+  non2xx=$(cat "$OUT/readers-warm.txt" "$log" | awk '/Non-2xx or 3xx responses:/ { n += $NF } END { print n + 0 }')
+  sock=$(cat "$OUT/readers-warm.txt" "$log" | awk '/Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }')
   errors=$(( ${non2xx:-0} + ${sock:-0} ))
 
   # Each reader opened every part many times: every (reader, part) row must be there, touched
