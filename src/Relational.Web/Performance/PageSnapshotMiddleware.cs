@@ -20,9 +20,10 @@ internal sealed class SameForEveryAnonymousReader
 /// Serves marked pages to anonymous readers from <see cref="PageSnapshotCache"/>: the first request
 /// for a page runs the real Razor page and keeps its bytes, later ones are answered from memory
 /// (or with 304 when the reader's copy is current). A reader who opted in always gets a freshly
-/// rendered page, marked private so no shared cache keeps it.
+/// rendered page, marked private so no shared cache keeps it, compressed through
+/// <see cref="CompressedPages"/>.
 /// </summary>
-internal sealed class PageSnapshotMiddleware(RequestDelegate next, PageSnapshotCache cache)
+internal sealed class PageSnapshotMiddleware(RequestDelegate next, PageSnapshotCache cache, CompressedPages compressed)
 {
     // Query strings that change a page (a link shared in discreet mode). Any other query string is
     // rendered each time, so made-up ones cannot fill the cache.
@@ -35,12 +36,14 @@ internal sealed class PageSnapshotMiddleware(RequestDelegate next, PageSnapshotC
         if (ReaderCookie.IsPresent(request))
         {
             context.Response.OnStarting(MarkPrivate, context.Response);
-            return next(context);
+            return IsPageForEveryone(context) ? RenderAndCompressAsync(context) : next(context);
         }
 
         if (!IsSnapshotRequest(context))
         {
-            return next(context);
+            // A made-up query string: rendered each time, but its bytes are those of the page
+            // without it, so their compressed form is shared too.
+            return IsPageForEveryone(context) ? RenderAndCompressAsync(context) : next(context);
         }
 
         var key = new PageSnapshotKey(request.Scheme, request.Host.Value ?? "", request.Path.Value ?? "", request.QueryString.Value ?? "");
@@ -50,25 +53,28 @@ internal sealed class PageSnapshotMiddleware(RequestDelegate next, PageSnapshotC
             : RenderAndKeepAsync(context, generation, key);
     }
 
-    private static bool IsSnapshotRequest(HttpContext context)
+    /// <summary>A GET or HEAD of a page that, before a reader opts in, is the same for everyone.</summary>
+    private static bool IsPageForEveryone(HttpContext context)
     {
         var request = context.Request;
         return (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
             && context.GetEndpoint()?.Metadata.GetMetadata<SameForEveryAnonymousReader>() is not null
-            && KnownQueries.Contains(request.QueryString.Value ?? "")
             && !request.Path.StartsWithSegments("/progress", StringComparison.OrdinalIgnoreCase);
     }
 
-    private async Task RenderAndKeepAsync(HttpContext context, PageSnapshotCache.Generation generation, PageSnapshotKey key)
+    private static bool IsSnapshotRequest(HttpContext context) =>
+        IsPageForEveryone(context) && KnownQueries.Contains(context.Request.QueryString.Value ?? "");
+
+    /// <summary>
+    /// Runs the rest of the pipeline with the response body kept in memory and no Accept-Encoding,
+    /// so response compression further in leaves it as it is: the caller compresses it once.
+    /// </summary>
+    private async Task<PooledBufferStream> RenderToMemoryAsync(HttpContext context)
     {
-        var response = context.Response;
         var responseBody = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        using var buffer = new MemoryStream();
+        var buffer = new PooledBufferStream();
         var capture = new StreamResponseBodyFeature(buffer);
         context.Features.Set<IHttpResponseBodyFeature>(capture);
-
-        // Render the page as it is (response compression further in sees no Accept-Encoding);
-        // the snapshot is compressed once, below.
         var acceptEncoding = context.Request.Headers.AcceptEncoding;
         context.Request.Headers.AcceptEncoding = StringValues.Empty;
         try
@@ -76,18 +82,63 @@ internal sealed class PageSnapshotMiddleware(RequestDelegate next, PageSnapshotC
             await next(context);
             await capture.CompleteAsync();
         }
+        catch
+        {
+            await buffer.DisposeAsync();
+            throw;
+        }
         finally
         {
             context.Features.Set(responseBody);
             context.Request.Headers.AcceptEncoding = acceptEncoding;
         }
 
-        if (response.StatusCode == StatusCodes.Status200OK
-            && buffer.Length > 0
-            && !response.Headers.ContainsKey(HeaderNames.SetCookie)
-            && response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
+        return buffer;
+    }
+
+    /// <summary>A page rendered for this request, its bytes compressed once for every request that renders the same.</summary>
+    private async Task RenderAndCompressAsync(HttpContext context)
+    {
+        var coding = AcceptEncoding.Choose(context.Request.Headers.AcceptEncoding);
+        await using var buffer = await RenderToMemoryAsync(context);
+        var response = context.Response;
+        var body = buffer.Written;
+        // Nothing written (a 404 left for the calm error page, a redirect): pass it on untouched.
+        if (body.Length == 0)
         {
-            var snapshot = PageSnapshot.Create(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), response.Headers);
+            return;
+        }
+
+        if (IsPage(response))
+        {
+            response.Headers.Vary = HeaderNames.AcceptEncoding;
+            if (coding != ContentCoding.Identity)
+            {
+                body = compressed.Compress(body.Span, coding);
+                response.Headers.ContentEncoding = coding == ContentCoding.Brotli ? "br" : "gzip";
+            }
+        }
+
+        response.ContentLength = body.Length;
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await response.Body.WriteAsync(body, context.RequestAborted);
+        }
+    }
+
+    private static bool IsPage(HttpResponse response) =>
+        response.StatusCode == StatusCodes.Status200OK
+        && response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
+
+    private async Task RenderAndKeepAsync(HttpContext context, PageSnapshotCache.Generation generation, PageSnapshotKey key)
+    {
+        var response = context.Response;
+        // Render the page as it is; the snapshot is compressed once, below.
+        await using var buffer = await RenderToMemoryAsync(context);
+
+        if (IsPage(response) && buffer.Length > 0 && !response.Headers.ContainsKey(HeaderNames.SetCookie))
+        {
+            var snapshot = PageSnapshot.Create(buffer.Written.Span, response.Headers);
             generation.TryAdd(key, snapshot);
             await SendAsync(context, snapshot);
             return;
@@ -96,8 +147,7 @@ internal sealed class PageSnapshotMiddleware(RequestDelegate next, PageSnapshotC
         // Not a page to keep (an error, a redirect, a cookie): pass it on exactly as rendered.
         if (buffer.Length > 0)
         {
-            buffer.Position = 0;
-            await buffer.CopyToAsync(response.Body, context.RequestAborted);
+            await response.Body.WriteAsync(buffer.Written, context.RequestAborted);
         }
     }
 

@@ -16,6 +16,7 @@ public static class PerformanceExtensions
     {
         builder.Services.AddOptions<PageSnapshotOptions>().BindConfiguration(PageSnapshotOptions.Section);
         builder.Services.AddSingleton<PageSnapshotCache>();
+        builder.Services.AddSingleton<CompressedPages>();
         builder.Services.AddResponseCompression();
         builder.Services.Configure<RazorPagesOptions>(options =>
         {

@@ -1,0 +1,81 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Relational.Content;
+
+namespace Relational.Performance;
+
+/// <summary>
+/// Compressed bodies of pages rendered for readers who opted in, looked up by a hash of the exact
+/// bytes a request rendered. Such pages are rendered afresh for each reader, but readers in the same
+/// place (the same part, started or finished) render the very same bytes, so those are compressed
+/// once instead of on every view: a compressor's native state costs a few hundred KB and its CPU
+/// was a sixth of a view. A request only ever receives the compression of its own bytes, so nothing
+/// passes from one reader to another. Dropped when the content changes; bounded in size.
+/// </summary>
+internal sealed class CompressedPages : IDisposable
+{
+    private readonly CatalogueProvider _catalogue;
+    private readonly int _maxEntries;
+    private volatile ConcurrentDictionary<(UInt128 Hash, ContentCoding Coding), byte[]> _bodies = new();
+
+    public CompressedPages(CatalogueProvider catalogue, IOptions<PageSnapshotOptions> options)
+    {
+        _catalogue = catalogue;
+        _maxEntries = options.Value.MaxEntries;
+        _catalogue.Replaced += OnCatalogueReplaced;
+    }
+
+    /// <summary>How many compressed bodies are held now.</summary>
+    public int Count => _bodies.Count;
+
+    /// <summary><paramref name="body"/> in <paramref name="coding"/> (Brotli or gzip).</summary>
+    public byte[] Compress(ReadOnlySpan<byte> body, ContentCoding coding)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(body, hash);
+        var key = (BinaryPrimitives.ReadUInt128LittleEndian(hash), coding);
+        var bodies = _bodies;
+        if (bodies.TryGetValue(key, out var kept))
+        {
+            return kept;
+        }
+
+        var compressed = coding == ContentCoding.Brotli ? Brotli(body) : Gzip(body);
+        if (bodies.Count < _maxEntries)
+        {
+            bodies.TryAdd(key, compressed);
+        }
+
+        return compressed;
+    }
+
+    public void Dispose() => _catalogue.Replaced -= OnCatalogueReplaced;
+
+    // A reader's view waits for these on a miss, so a middle setting: fast, and close to the smallest.
+    private static byte[] Brotli(ReadOnlySpan<byte> body)
+    {
+        var output = new byte[BrotliEncoder.GetMaxCompressedLength(body.Length)];
+        if (!BrotliEncoder.TryCompress(body, output, out var written, quality: 5, window: 20))
+        {
+            throw new InvalidOperationException("Brotli could not compress a page into its maximum compressed length.");
+        }
+
+        return output[..written];
+    }
+
+    private static byte[] Gzip(ReadOnlySpan<byte> body)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write(body);
+        }
+
+        return output.ToArray();
+    }
+
+    private void OnCatalogueReplaced(ContentCatalogue catalogue) => _bodies = new();
+}
