@@ -127,6 +127,9 @@ dotnet publish src/Relational.Web/Relational.Web.csproj -c Release -r "$RID" --s
   -o "$OUT/publish" --nologo -v quiet >"$OUT/publish.log" 2>&1 \
   || { cat "$OUT/publish.log"; exit 1; }
 
+# Which collector the build asks for: a setting that once silently did nothing, so every table says.
+if grep -q '"System.GC.Server": true' "$OUT/publish/Relational.Web.runtimeconfig.json"; then GC_MODE="server GC"; else GC_MODE="workstation GC"; fi
+
 # ---- start-up: three cold starts of the published build ----------------------------------------
 echo "Measuring start-up…"
 startups=()
@@ -260,7 +263,7 @@ row "Peak working set (whole run)" "<= 200 MB" "$(kib "$peak")" \
 
 # ---- the table -----------------------------------------------------------------------------------
 echo
-echo "Relational performance, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) memory, load before run: $LOAD_BEFORE"
+echo "Relational performance, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) memory, $GC_MODE, load before run: $LOAD_BEFORE"
 echo
 echo "| Target | Goal | Measured | Result |"
 echo "| --- | --- | --- | --- |"
