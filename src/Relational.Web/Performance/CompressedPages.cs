@@ -55,27 +55,9 @@ internal sealed class CompressedPages : IDisposable
     public void Dispose() => _catalogue.Replaced -= OnCatalogueReplaced;
 
     // A reader's view waits for these on a miss, so a middle setting: fast, and close to the smallest.
-    private static byte[] Brotli(ReadOnlySpan<byte> body)
-    {
-        var output = new byte[BrotliEncoder.GetMaxCompressedLength(body.Length)];
-        if (!BrotliEncoder.TryCompress(body, output, out var written, quality: 5, window: 20))
-        {
-            throw new InvalidOperationException("Brotli could not compress a page into its maximum compressed length.");
-        }
+    private static byte[] Brotli(ReadOnlySpan<byte> body) => WholePage.Brotli(body, quality: 5, window: 20);
 
-        return output[..written];
-    }
-
-    private static byte[] Gzip(ReadOnlySpan<byte> body)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
-        {
-            gzip.Write(body);
-        }
-
-        return output.ToArray();
-    }
+    private static byte[] Gzip(ReadOnlySpan<byte> body) => WholePage.Gzip(body, CompressionLevel.Optimal);
 
     private void OnCatalogueReplaced(ContentCatalogue catalogue) => _bodies = new();
 }

@@ -54,10 +54,18 @@ internal sealed class PageSnapshot
     };
 
     // Compressed once per page and content version, so the slowest, smallest settings are affordable.
-    private static byte[] Brotli(ReadOnlySpan<byte> body)
+    private static byte[] Brotli(ReadOnlySpan<byte> body) => WholePage.Brotli(body, quality: 11, window: 22);
+
+    private static byte[] Gzip(ReadOnlySpan<byte> body) => WholePage.Gzip(body, CompressionLevel.SmallestSize);
+}
+
+/// <summary>Compresses a whole page in one go.</summary>
+internal static class WholePage
+{
+    public static byte[] Brotli(ReadOnlySpan<byte> body, int quality, int window)
     {
         var output = new byte[BrotliEncoder.GetMaxCompressedLength(body.Length)];
-        if (!BrotliEncoder.TryCompress(body, output, out var written, quality: 11, window: 22))
+        if (!BrotliEncoder.TryCompress(body, output, out var written, quality, window))
         {
             throw new InvalidOperationException("Brotli could not compress a page into its maximum compressed length.");
         }
@@ -65,10 +73,10 @@ internal sealed class PageSnapshot
         return output[..written];
     }
 
-    private static byte[] Gzip(ReadOnlySpan<byte> body)
+    public static byte[] Gzip(ReadOnlySpan<byte> body, CompressionLevel level)
     {
         using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.SmallestSize, leaveOpen: true))
+        using (var gzip = new GZipStream(output, level, leaveOpen: true))
         {
             gzip.Write(body);
         }
