@@ -129,6 +129,11 @@ dotnet publish src/Relational.Web/Relational.Web.csproj -c Release -r "$RID" --s
 
 # Which collector the build asks for: a setting that once silently did nothing, so every table says.
 if grep -q '"System.GC.Server": true' "$OUT/publish/Relational.Web.runtimeconfig.json"; then GC_MODE="server GC"; else GC_MODE="workstation GC"; fi
+# An environment setting inherited by the site overrides the build's.
+case "${DOTNET_gcServer:-}" in
+  1) GC_MODE="server GC (DOTNET_gcServer=1)" ;;
+  0) GC_MODE="workstation GC (DOTNET_gcServer=0)" ;;
+esac
 
 # ---- start-up: three cold starts of the published build ----------------------------------------
 echo "Measuring start-up…"
