@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
@@ -15,49 +14,28 @@ namespace Relational.Performance;
 /// was a sixth of a view. A request only ever receives the compression of its own bytes, so nothing
 /// passes from one reader to another. Dropped when the content changes; bounded in size.
 /// </summary>
-internal sealed class CompressedPages : IDisposable
+internal sealed class CompressedPages(CatalogueProvider catalogue, IOptions<PageSnapshotOptions> options)
+    : PerContentVersion<(UInt128 Hash, ContentCoding Coding), byte[]>(catalogue, options.Value.MaxEntries)
 {
-    private readonly CatalogueProvider _catalogue;
-    private readonly int _maxEntries;
-    private volatile ConcurrentDictionary<(UInt128 Hash, ContentCoding Coding), byte[]> _bodies = new();
-
-    public CompressedPages(CatalogueProvider catalogue, IOptions<PageSnapshotOptions> options)
-    {
-        _catalogue = catalogue;
-        _maxEntries = options.Value.MaxEntries;
-        _catalogue.Replaced += OnCatalogueReplaced;
-    }
-
-    /// <summary>How many compressed bodies are held now.</summary>
-    public int Count => _bodies.Count;
-
     /// <summary><paramref name="body"/> in <paramref name="coding"/> (Brotli or gzip).</summary>
     public byte[] Compress(ReadOnlySpan<byte> body, ContentCoding coding)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(body, hash);
         var key = (BinaryPrimitives.ReadUInt128LittleEndian(hash), coding);
-        var bodies = _bodies;
-        if (bodies.TryGetValue(key, out var kept))
+        var bodies = Current;
+        if (bodies.TryGet(key, out var kept))
         {
             return kept;
         }
 
         var compressed = coding == ContentCoding.Brotli ? Brotli(body) : Gzip(body);
-        if (bodies.Count < _maxEntries)
-        {
-            bodies.TryAdd(key, compressed);
-        }
-
+        bodies.TryAdd(key, compressed);
         return compressed;
     }
-
-    public void Dispose() => _catalogue.Replaced -= OnCatalogueReplaced;
 
     // A reader's view waits for these on a miss, so a middle setting: fast, and close to the smallest.
     private static byte[] Brotli(ReadOnlySpan<byte> body) => WholePage.Brotli(body, quality: 5, window: 20);
 
     private static byte[] Gzip(ReadOnlySpan<byte> body) => WholePage.Gzip(body, CompressionLevel.Optimal);
-
-    private void OnCatalogueReplaced(ContentCatalogue catalogue) => _bodies = new();
 }

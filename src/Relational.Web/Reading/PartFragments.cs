@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.Html;
@@ -19,14 +18,12 @@ public sealed class PartFragments : IAsyncDisposable
     private const int MaxEntries = 256;
 
     private readonly HtmlRenderer _renderer;
-    private readonly CatalogueProvider _catalogue;
-    private volatile ConcurrentDictionary<string, HtmlString> _fragments = new(StringComparer.Ordinal);
+    private readonly PerContentVersion<string, HtmlString> _fragments;
 
     public PartFragments(IServiceProvider services, ILoggerFactory loggers, CatalogueProvider catalogue)
     {
         _renderer = new HtmlRenderer(services, loggers);
-        _catalogue = catalogue;
-        _catalogue.Replaced += OnCatalogueReplaced;
+        _fragments = new PerContentVersion<string, HtmlString>(catalogue, MaxEntries);
     }
 
     /// <summary>How many fragments are held now.</summary>
@@ -60,25 +57,21 @@ public sealed class PartFragments : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _catalogue.Replaced -= OnCatalogueReplaced;
+        _fragments.Dispose();
         await _renderer.DisposeAsync();
     }
 
     private async ValueTask<HtmlString> GetAsync(string key, Func<Task<string>> render)
     {
-        // Taken once: a fragment rendered while the content changes lands in the dropped dictionary.
-        var fragments = _fragments;
-        if (fragments.TryGetValue(key, out var kept))
+        // Taken once: a fragment rendered while the content changes lands in the dropped generation.
+        var fragments = _fragments.Current;
+        if (fragments.TryGet(key, out var kept))
         {
             return kept;
         }
 
         var fragment = new HtmlString(await render());
-        if (fragments.Count < MaxEntries)
-        {
-            fragments.TryAdd(key, fragment);
-        }
-
+        fragments.TryAdd(key, fragment);
         return fragment;
     }
 
@@ -86,6 +79,4 @@ public sealed class PartFragments : IAsyncDisposable
         where TComponent : IComponent =>
         _renderer.Dispatcher.InvokeAsync(async () =>
             (await _renderer.RenderComponentAsync<TComponent>(ParameterView.FromDictionary(parameters))).ToHtmlString());
-
-    private void OnCatalogueReplaced(ContentCatalogue catalogue) => _fragments = new(StringComparer.Ordinal);
 }
