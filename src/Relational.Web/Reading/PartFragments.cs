@@ -17,12 +17,16 @@ public sealed class PartFragments : IAsyncDisposable
 {
     private const int MaxEntries = 256;
 
+    // The renderer needs scoped services (the components' activity source), so it gets a scope of
+    // its own for as long as it lives rather than reaching into the root provider.
+    private readonly AsyncServiceScope _scope;
     private readonly HtmlRenderer _renderer;
     private readonly PerContentVersion<string, HtmlString> _fragments;
 
-    public PartFragments(IServiceProvider services, ILoggerFactory loggers, CatalogueProvider catalogue)
+    public PartFragments(IServiceScopeFactory scopes, ILoggerFactory loggers, CatalogueProvider catalogue)
     {
-        _renderer = new HtmlRenderer(services, loggers);
+        _scope = scopes.CreateAsyncScope();
+        _renderer = new HtmlRenderer(_scope.ServiceProvider, loggers);
         _fragments = new PerContentVersion<string, HtmlString>(catalogue, MaxEntries);
     }
 
@@ -59,6 +63,7 @@ public sealed class PartFragments : IAsyncDisposable
     {
         _fragments.Dispose();
         await _renderer.DisposeAsync();
+        await _scope.DisposeAsync();
     }
 
     private async ValueTask<HtmlString> GetAsync(string key, Func<Task<string>> render)

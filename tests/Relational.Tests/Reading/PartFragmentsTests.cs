@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using AngleSharp.Dom;
 using Microsoft.Extensions.DependencyInjection;
 using Relational.Content;
@@ -36,6 +37,23 @@ public sealed class PartFragmentsTests
         Assert.Contains("You might notice which of these feels most true for you today.", everyone.QuerySelector("aside.pause")!.TextContent);
         Assert.Equal(Article + "/what-changes-when-healing-happens-in-relationship", everyone.QuerySelector("a[rel=next]")?.GetAttribute("href"));
         Assert.Equal("http://localhost" + Part6, everyone.QuerySelector("#share-url")?.GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task Part_pages_render_with_the_service_checks_development_turns_on()
+    {
+        // `dotnet run` is Development, which validates scopes: a singleton reaching for a scoped
+        // service fails there (it once did, with a 500 on every part page) and nowhere else.
+        using var factory = new SiteFactory();
+        using var checkedFactory = factory.WithWebHostBuilder(builder =>
+            builder.UseDefaultServiceProvider(options => options.ValidateScopes = true));
+        using var client = checkedFactory.CreateClient();
+
+        var everyone = await client.GetDocumentAsync(Part6);
+        var reader = await ReaderPageAsync(client, Part10);
+
+        Assert.NotNull(everyone.QuerySelector("aside.pause"));
+        Assert.NotNull(reader.QuerySelector("section.share"));
     }
 
     [Fact]
