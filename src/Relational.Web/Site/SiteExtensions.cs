@@ -2,6 +2,7 @@ using Relational.Content;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
 
 namespace Relational.Site;
 
@@ -20,23 +21,9 @@ public static class SiteExtensions
                 .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
                 .Enrich.FromLogContext()
                 .Enrich.With<Relational.Safety.LogPrivacy>();
-            // Written from a background thread: a request only queues its line, so logging every
-            // request costs little even at thousands a second. When the queue is full, requests
-            // wait rather than lines being dropped; a short queue keeps that wait from costing memory.
-            logger.WriteTo.Async(
-                sink =>
-                {
-                    if (json)
-                    {
-                        sink.Console(new CompactJsonFormatter());
-                    }
-                    else
-                    {
-                        sink.Console();
-                    }
-                },
-                bufferSize: 1000,
-                blockWhenFull: true);
+            logger.WriteTo.Sink(new StandardOutputLog(json
+                ? new CompactJsonFormatter()
+                : new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}")));
         });
         return builder;
     }
