@@ -44,14 +44,12 @@ public static class SafetyExtensions
             var window = TimeSpan.FromSeconds(safety.Value.PostWindowSeconds);
             var permits = safety.Value.PostsPerWindow;
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            // Only what changes state is limited, per client address; the address is a partition
-            // key in memory and is never logged.
+            // Per client address, for what changes state (UseSafety lets nothing else reach the
+            // limiter); the address is a partition key in memory and is never logged.
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
-                    ? RateLimitPartition.GetNoLimiter("")
-                    : RateLimitPartition.GetFixedWindowLimiter(
-                        context.Connection.RemoteIpAddress?.ToString() ?? "",
-                        _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window, QueueLimit = 0 }));
+                RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window, QueueLimit = 0 }));
             limiter.OnRejected = (rejected, _) =>
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : window;
@@ -77,8 +75,11 @@ public static class SafetyExtensions
         app.UseWhen(context => !RequestGuard.IsReExecution(context), guarded =>
         {
             guarded.UseMiddleware<RequestGuard>();
-            guarded.UseRateLimiter();
+            // Reading is never limited, and skipping the limiter keeps it off the cached-page path.
+            guarded.UseWhen(context => !IsRead(context.Request), changing => changing.UseRateLimiter());
         });
         return app;
     }
+
+    private static bool IsRead(HttpRequest request) => HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
 }

@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Relational.Content;
 using Serilog;
 using Serilog.Events;
@@ -35,6 +38,11 @@ public static class SiteExtensions
         builder.Services.AddRazorPages(options => options.RootDirectory = "/");
         builder.Services.AddRazorComponents();
         builder.Services.AddHealthChecks().AddCheck<CatalogueHealthCheck>("content");
+        // Nobody signs in here. Razor Pages registers authentication and authorization services, and
+        // the host puts both middlewares in front of every request when it finds them: about a
+        // twentieth of a cached page's CPU, for nothing.
+        builder.Services.RemoveAll<IAuthenticationSchemeProvider>();
+        builder.Services.RemoveAll<IAuthorizationHandlerProvider>();
         return builder;
     }
 
