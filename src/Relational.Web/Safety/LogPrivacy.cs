@@ -5,11 +5,13 @@ namespace Relational.Safety;
 
 /// <summary>
 /// Drops what the host adds to every log event inside a request that could identify a reader:
-/// the raw path (a resume link is a path). Requests are logged by route template instead.
+/// the raw path (a resume link is a path), and the connection and request ids, which would tie
+/// together everything one reader opened over a connection. Requests are logged by route template
+/// instead, and the lines of one request share its trace id.
 /// </summary>
 public sealed class LogPrivacy : ILogEventEnricher
 {
-    private static readonly string[] Dropped = ["RequestPath", "QueryString", "RemoteIpAddress", "ClientIp"];
+    private static readonly string[] Dropped = ["RequestPath", "QueryString", "RemoteIpAddress", "ClientIp", "ConnectionId", "RequestId"];
 
     public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
     {

@@ -70,5 +70,11 @@ public sealed class LogPrivacyTests : IDisposable
             line => Assert.Contains("Now listening on", line, StringComparison.Ordinal));
         Assert.DoesNotContain("RequestPath", log, StringComparison.Ordinal);
         Assert.DoesNotContain("RemoteIp", log, StringComparison.OrdinalIgnoreCase);
+        // Connection and request ids would tie together what one reader opened; a request's lines
+        // are tied by its trace id instead.
+        Assert.DoesNotContain("ConnectionId", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("RequestId", log, StringComparison.Ordinal);
+        Assert.All(log.Split('\n').Where(line => line.Contains("\"@mt\":\"HTTP ", StringComparison.Ordinal)),
+            line => Assert.Contains("\"@tr\":", line, StringComparison.Ordinal));
     }
 }
