@@ -3,7 +3,7 @@
 # every (reader, part) they opened is looked for in the SQLite file.
 READERS=32
 READER_SECONDS=${BENCH_READER_SECONDS:-10}
-READER_WARMUP_SECONDS=${BENCH_READER_WARMUP_SECONDS:-5}
+READER_WARMUP_SECONDS=${BENCH_READER_WARMUP_SECONDS:-15}
 
 measure_readers() {
   echo "Opting in ${READERS} readers…"
@@ -30,8 +30,10 @@ measure_readers() {
     cookies+=("$cookie")
   done
 
-  # Warmed up like the throughput runs above: the same readers read for a few seconds first, so
-  # the measured run sees compiled code rather than the JIT at work on the progress path.
+  # Warmed up like the throughput runs above: the same readers read first, so the measured run
+  # sees the progress path compiled rather than the JIT at work on it. That path takes longer to
+  # settle than a cached page: a fresh process measured about 1,270 views/s after 5 s of warm-up,
+  # 1,770 after 10 s and 2,500 after 15 or 20 s (2026-11-27, this machine), hence 15 s.
   echo "Opted-in readers warming up for ${READER_WARMUP_SECONDS} s, then reading for ${READER_SECONDS} s…"
   local start_ms log=$OUT/readers.txt
   BENCH_COOKIES="${cookies[*]}" BENCH_PATHS="$(echo "$sections" | tr '\n' ' ')" \

@@ -8,7 +8,7 @@
 #
 # Settings (environment): BENCH_SITE_PORT (5103), BENCH_NGINX_PORT (5113), BENCH_ROUNDS (3),
 # BENCH_ROUND_SECONDS (10), BENCH_SOAK_SECONDS (120), BENCH_READER_SECONDS (10),
-# BENCH_READER_WARMUP_SECONDS (5). Work files and logs go to bench/out/run/.
+# BENCH_READER_WARMUP_SECONDS (15). Work files and logs go to bench/out/run/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
