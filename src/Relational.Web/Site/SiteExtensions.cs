@@ -55,6 +55,8 @@ public static class SiteExtensions
     {
         app.UseSerilogRequestLogging(options =>
         {
+            // Given once here; without it the middleware derives a logger for every request.
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             options.MessageTemplate = "HTTP {RequestMethod} {RouteTemplate} responded {StatusCode} in {Elapsed:0.0} ms";
             options.GetMessageTemplateProperties = (context, _, elapsed, status) =>
             [
