@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Relational.Tests.Safety;
+
+namespace Relational.Tests.Site;
+
+/// <summary>
+/// The real process's console under a burst of readers, as an operator reads it after stopping the
+/// site: one whole JSON line for every request, none dropped, none cut short.
+/// </summary>
+public sealed class RequestLogTests : IDisposable
+{
+    private const string SectionRoute = "/{article:slug}/{section:slug}";
+    private readonly string _folder = Directory.CreateTempSubdirectory("relational-request-log-").FullName;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Every_request_in_a_burst_gets_one_whole_line_by_the_time_the_site_stops()
+    {
+        const int Requests = 3_000;
+        using var site = new SiteProcess(Path.Combine(_folder, "progress.db"));
+        await site.WaitUntilReadyAsync();
+        using var client = TestReader.SharedClient(site.Address);
+        var url = TestReader.Article.SectionUrl(TestReader.Article.Sections[1]);
+
+        var next = 0;
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+        {
+            while (Interlocked.Increment(ref next) <= Requests)
+            {
+                using var response = await client.GetAsync(url);
+                response.EnsureSuccessStatusCode();
+            }
+        })));
+        await site.StopAsync();
+
+        var lines = site.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var sectionLines = 0;
+        foreach (var line in lines)
+        {
+            using var json = JsonDocument.Parse(line);
+            var root = json.RootElement;
+            Assert.False(root.GetProperty("@mt").GetString()!.Contains("dropped", StringComparison.Ordinal), line);
+            if (root.TryGetProperty("RouteTemplate", out var route) && route.GetString() == SectionRoute)
+            {
+                Assert.Equal(200, root.GetProperty("StatusCode").GetInt32());
+                sectionLines++;
+            }
+        }
+
+        Assert.Equal(Requests, sectionLines);
+    }
+}
