@@ -42,11 +42,16 @@ public sealed class PartFragmentsTests
     [Fact]
     public async Task Part_pages_render_with_the_service_checks_development_turns_on()
     {
-        // `dotnet run` is Development, which validates scopes: a singleton reaching for a scoped
-        // service fails there (it once did, with a 500 on every part page) and nowhere else.
+        // `dotnet run` is Development, which validates scopes and every registration at start-up:
+        // a singleton reaching for a scoped service fails there (it once did, with a 500 on every
+        // part page), and so does a service whose dependency was removed (it once stopped start-up).
         using var factory = new SiteFactory();
         using var checkedFactory = factory.WithWebHostBuilder(builder =>
-            builder.UseDefaultServiceProvider(options => options.ValidateScopes = true));
+            builder.UseDefaultServiceProvider(options =>
+            {
+                options.ValidateScopes = true;
+                options.ValidateOnBuild = true;
+            }));
         using var client = checkedFactory.CreateClient();
 
         var everyone = await client.GetDocumentAsync(Part6);
