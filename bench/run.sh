@@ -263,7 +263,9 @@ row "Memory over a ${SOAK_SECONDS} s soak (RSS first -> last)" "flat (last <= fi
   "$(kib "$first") -> $(kib "$last") (${#samples[@]} samples, ${soak_rps} req/s)" \
   "$(verdict "$(awk -v f="$first" -v l="$last" 'BEGIN { print (l <= f * 1.10) }')")"
 
-peak=$(hwm_kb "$SITE_RUN_PID")
+# The kernel counts RSS per thread and syncs it now and then, so VmHWM can read a little under an
+# RSS sample taken earlier: the peak is whichever is higher.
+peak=$(printf '%s\n' "$(hwm_kb "$SITE_RUN_PID")" "${samples[@]}" | sort -n | tail -1)
 row "Peak working set (whole run)" "<= 200 MB" "$(kib "$peak")" \
   "$(verdict "$([ "$peak" -le $((200 * 1024)) ] && echo 1 || echo 0)")"
 
