@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -12,7 +14,23 @@ public static class SafetyExtensions
 {
     public static WebApplicationBuilder AddSafety(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SafetyOptions>().BindConfiguration(SafetyOptions.Section);
+        builder.Services.AddOptions<SafetyOptions>().BindConfiguration(SafetyOptions.Section)
+            .Validate(safety => safety.TrustedProxies.All(proxy => IPAddress.TryParse(proxy, out _)),
+                "Safety:TrustedProxies must list IP addresses.")
+            .ValidateOnStart();
+
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<SafetyOptions>>((forwarded, safety) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // The proxy's own entry only: anything further left in the header is the client's word.
+            forwarded.ForwardLimit = 1;
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            foreach (var proxy in safety.Value.TrustedProxies)
+            {
+                forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+        });
 
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<SafetyOptions>>((kestrel, safety) =>
         {
@@ -67,6 +85,11 @@ public static class SafetyExtensions
     /// </summary>
     public static WebApplication UseSafety(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<IOptions<SafetyOptions>>().Value.TrustedProxies.Length > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.Use((context, next) =>
         {
             SecurityHeaders.ApplyWhenStarting(context);

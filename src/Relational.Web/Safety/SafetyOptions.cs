@@ -24,4 +24,12 @@ public sealed class SafetyOptions
     public int PostsPerWindow { get; set; } = 30;
 
     public int PostWindowSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Addresses of reverse proxies in front of the site (<c>Safety__TrustedProxies__0</c>, …).
+    /// Only from these is <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c> believed, so the POST
+    /// limit counts each reader rather than the proxy, and HTTPS ended at the proxy is known as
+    /// HTTPS. Empty (the default): the headers are ignored.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
 }
