@@ -87,6 +87,7 @@ public static class SafetyExtensions
     {
         if (app.Services.GetRequiredService<IOptions<SafetyOptions>>().Value.TrustedProxies.Length > 0)
         {
+            // First, so the limit and HSTS below see the reader's address and scheme, not the proxy's.
             app.UseForwardedHeaders();
         }
 
