@@ -20,6 +20,14 @@ if ! command -v sqlite3 >/dev/null; then
     || { echo "could not install sqlite3"; exit 1; }
 fi
 
+# The PostgreSQL store's tests start a throwaway cluster with Debian's initdb/pg_ctl; the
+# several-instances test puts nginx in front of two sites.
+if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || [ ! -x /usr/sbin/nginx ]; then
+  echo "Installing Debian's postgresql and nginx for the PostgreSQL and several-instances tests…"
+  as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql nginx >/dev/null \
+    || { echo "could not install postgresql and nginx"; exit 1; }
+fi
+
 if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error || { echo "npm ci failed"; exit 1; }
 fi

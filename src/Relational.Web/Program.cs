@@ -12,6 +12,13 @@ if (HealthProbe.IsRequested(args))
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Settings that cannot work stop start-up with one sentence, not a stack trace.
+if (ProgressExtensions.StartupProblem(builder.Configuration) is { } problem)
+{
+    await Console.Error.WriteLineAsync(problem);
+    return 1;
+}
+
 builder.AddSiteLogging();
 builder.AddSite();
 builder.AddContent();

@@ -6,6 +6,13 @@ public sealed class ProgressOptions
     public const string Section = "Progress";
 
     /// <summary>
+    /// Where progress is kept: <see cref="ProgressStoreKind.Sqlite"/> (one file, one instance) or
+    /// <see cref="ProgressStoreKind.PostgreSql"/> (shared by several instances; the connection
+    /// string is <c>ConnectionStrings:Progress</c>).
+    /// </summary>
+    public ProgressStoreKind Store { get; set; } = ProgressStoreKind.Sqlite;
+
+    /// <summary>
     /// The SQLite file. A relative path is taken from the repository root when running from
     /// source (the folder holding <c>Relational.sln</c>), else from the app's content root.
     /// </summary>
@@ -43,4 +50,10 @@ public sealed class ProgressOptions
 
         return Path.GetFullPath(path, contentRoot);
     }
+}
+
+public enum ProgressStoreKind
+{
+    Sqlite,
+    PostgreSql,
 }

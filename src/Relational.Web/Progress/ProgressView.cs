@@ -45,8 +45,8 @@ public sealed class ProgressForPages(IReadingProgressStore store, IOptions<Progr
             return outcome is null ? ProgressView.Off : ProgressView.Off with { Outcome = outcome };
         }
 
-        // A cookie that names no reader (forged, forgotten elsewhere, purged) is ignored, never
-        // answered with a cookie: the site sets one only when the reader asks.
+        // A cookie that names no reader (forged, forgotten elsewhere, purged) is answered as a
+        // stranger is, and cleared: the site sets a reader cookie only when the reader asks.
         ReaderCookie.MarkPersonal(context.Response);
         if (ReaderCookie.Read(context.Request) is not { } key)
         {
@@ -62,6 +62,7 @@ public sealed class ProgressForPages(IReadingProgressStore store, IOptions<Progr
                 return new ProgressView(ProgressStatus.On, progress, outcome);
             }
 
+            ReaderCookie.Expire(context.Response);
             return ProgressView.Off with { Outcome = outcome };
         }
         catch (ProgressUnavailableException)

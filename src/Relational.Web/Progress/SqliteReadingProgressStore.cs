@@ -44,8 +44,8 @@ public sealed class SqliteReadingProgressStore : IReadingProgressStore, IDisposa
     public Task<ReaderProgress?> FindAsync(ReaderKey key, CancellationToken cancellationToken = default) =>
         _db.RunAsync(write: false, db => ReadProgressAsync(db, key, cancellationToken), cancellationToken);
 
-    public Task<ReaderProgress?> RecordOpenedAsync(ReaderKey key, SectionRef opened, SectionRef? previous, CancellationToken cancellationToken = default) =>
-        _db.RunAsync(write: true, async db =>
+    public async Task<ReaderProgress?> RecordOpenedAsync(ReaderKey key, SectionRef opened, SectionRef? previous, CancellationToken cancellationToken = default) =>
+        !await IsKnownAsync(key, cancellationToken) ? null : await _db.RunAsync(write: true, async db =>
         {
             if (await TouchAsync(db, key, cancellationToken) is not { } readerId)
             {
@@ -172,8 +172,8 @@ public sealed class SqliteReadingProgressStore : IReadingProgressStore, IDisposa
         return await StoreRows.ReadProgressAsync(rows, cancellationToken);
     }
 
-    private Task<bool> WriteForReaderAsync(ReaderKey key, Func<SqliteDb, long, long, Task> write, CancellationToken cancellationToken) =>
-        _db.RunAsync(write: true, async db =>
+    private async Task<bool> WriteForReaderAsync(ReaderKey key, Func<SqliteDb, long, long, Task> write, CancellationToken cancellationToken) =>
+        await IsKnownAsync(key, cancellationToken) && await _db.RunAsync(write: true, async db =>
         {
             if (await TouchAsync(db, key, cancellationToken) is not { } readerId)
             {
@@ -183,6 +183,15 @@ public sealed class SqliteReadingProgressStore : IReadingProgressStore, IDisposa
             await write(db, readerId, Now());
             return true;
         }, cancellationToken);
+
+    /// <summary>
+    /// A read on a pooled connection, before any write for a reader: a key that names no one (a
+    /// forged or forgotten cookie) costs that read only, never a turn at the one writer.
+    /// </summary>
+    private Task<bool> IsKnownAsync(ReaderKey key, CancellationToken cancellationToken) =>
+        _db.RunAsync(write: false, async db =>
+            await db.ScalarAsync("SELECT 1 FROM reader_keys WHERE key_hash = $key", cancellationToken, ("$key", key.Hash())) is not null,
+            cancellationToken);
 
     /// <summary>Marks the key's reader active now; returns its id, or null if the key is unknown.</summary>
     private async Task<long?> TouchAsync(SqliteDb db, ReaderKey key, CancellationToken cancellationToken) =>

@@ -313,17 +313,22 @@ public sealed class ProgressPagesTests : IDisposable
     }
 
     [Fact]
-    public async Task A_cookie_naming_no_reader_is_ignored_without_setting_a_cookie()
+    public async Task A_cookie_naming_no_reader_is_answered_like_a_stranger_and_cleared()
     {
         using var client = RawClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, Article.Url);
-        request.Headers.Add("Cookie", "relational-reader=" + Relational.Progress.ReaderKey.New().Value);
+        foreach (var path in new[] { Article.Url, Article.SectionUrl(Article.Sections[1]) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add("Cookie", "relational-reader=" + Relational.Progress.ReaderKey.New().Value);
 
-        using var response = await client.SendAsync(request);
+            using var response = await client.SendAsync(request);
 
-        Assert.False(response.Headers.Contains("Set-Cookie"));
-        var page = await Html.ParseAsync(await response.Content.ReadAsStringAsync());
-        Assert.NotNull(page.QuerySelector("form[action='/progress/remember']"));
+            Assert.StartsWith("relational-reader=; expires=Thu, 01 Jan 1970", Assert.Single(response.Headers.GetValues("Set-Cookie")));
+            var page = await Html.ParseAsync(await response.Content.ReadAsStringAsync());
+            Assert.NotNull(page.QuerySelector("form[action='/progress/remember']"));
+        }
+
+        Assert.Equal(0, Database.AllRows(DatabasePath));
     }
 
     [Fact]

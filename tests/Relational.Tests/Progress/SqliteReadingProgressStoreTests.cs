@@ -6,7 +6,7 @@ namespace Relational.Tests.Progress;
 /// <summary>The SQLite store against real files in temporary folders: the contract, and what only a file has.</summary>
 public sealed class SqliteReadingProgressStoreTests : ReadingProgressStoreContract, IDisposable
 {
-    private readonly TempStore _temp = new();
+    private readonly TempStore _temp = new(busyTimeout: TimeSpan.FromSeconds(1));
 
     protected override IReadingProgressStore Store => _temp.Store;
 
@@ -95,6 +95,32 @@ public sealed class SqliteReadingProgressStoreTests : ReadingProgressStoreContra
         temp.Clock.Now += TimeSpan.FromMinutes(1);
         await Assert.ThrowsAsync<ProgressUnavailableException>(() => temp.Store.PurgeIdleAsync());
         Assert.Equal(1, temp.Logger.Errors);
+    }
+
+    [Fact]
+    public async Task An_unknown_key_costs_a_read_only_never_a_turn_at_the_writer()
+    {
+        var known = ReaderKey.New();
+        await Store.RememberAsync(known);
+        var stranger = ReaderKey.New();
+
+        // Another process holds the write lock: anything that wants to write waits for it.
+        using var other = new SqliteConnection($"Data Source={_temp.DatabasePath};Pooling=False");
+        other.Open();
+        using (var begin = other.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            begin.ExecuteNonQuery();
+        }
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Null(await Store.RecordOpenedAsync(stranger, Part1, null));
+        Assert.False(await Store.SavePlaceAsync(stranger, Part1));
+        Assert.False(await Store.MarkFinishedAsync(stranger, Part1));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(1), $"waited {started.Elapsed} for the writer");
+
+        // The known reader's view does wait for the lock (here: gives up after the busy timeout).
+        await Assert.ThrowsAsync<ProgressUnavailableException>(() => Store.RecordOpenedAsync(known, Part1, null));
     }
 
     [Fact]
