@@ -35,9 +35,17 @@ internal sealed class PostgreSqlStoreConnections : IAsyncDisposable
             throw new ArgumentException("it names no Host");
         }
 
+        // Connect, and wait for a pooled connection, at most this long.
         if (!Mentions(connectionString, "Timeout"))
         {
-            settings.Timeout = 3;
+            settings.Timeout = 5;
+        }
+
+        // A 2-core database server does best with a few busy connections, not one per request:
+        // requests beyond this wait briefly for a pooled one (within Timeout).
+        if (!Mentions(connectionString, "Maximum Pool Size", "Max Pool Size", "MaxPoolSize"))
+        {
+            settings.MaxPoolSize = 16;
         }
 
         if (!Mentions(connectionString, "Command Timeout", "CommandTimeout"))

@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Relational.Tests.Progress;
@@ -19,7 +15,7 @@ public sealed class PostgreSqlCluster : IAsyncLifetime
 
     public string Folder { get; } = Directory.CreateTempSubdirectory("relational-pg-").FullName;
 
-    public int Port { get; } = FreePort();
+    public int Port { get; } = Tool.FreePort();
 
     private string Data => Path.Combine(Folder, "data");
 
@@ -82,38 +78,13 @@ public sealed class PostgreSqlCluster : IAsyncLifetime
                 .FirstOrDefault() ?? throw new InvalidOperationException("PostgreSQL is not installed: tests/run-all.sh installs Debian's postgresql package.")
             : throw new InvalidOperationException("PostgreSQL is not installed: tests/run-all.sh installs Debian's postgresql package.");
 
-    private Task PgAsync(string tool, string[] arguments, bool check = true) =>
+    private Task<string> PgAsync(string tool, string[] arguments, bool check = true) =>
         Environment.UserName == "root"
             ? RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(_bin, tool), .. arguments], check)
             : RunAsync(Path.Combine(_bin, tool), arguments, check);
 
-    private static async Task RunAsync(string file, string[] arguments, bool check = true)
-    {
-        var start = new ProcessStartInfo(file, arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
-        var said = await output + await errors;
-        if (check && process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"{Path.GetFileName(file)} {string.Join(' ', arguments)} exited {process.ExitCode}: {said}"));
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static Task<string> RunAsync(string file, string[] arguments, bool check = true) =>
+        Tool.RunAsync(file, arguments, TimeSpan.FromSeconds(90), check);
 }
 
 /// <summary>Every test class that needs PostgreSQL shares one cluster, and runs one after the other.</summary>
