@@ -19,6 +19,11 @@ if (ProgressExtensions.StartupProblem(builder.Configuration) is { } problem)
     return 1;
 }
 
+if (args.Contains(ProgressStoreCopy.Argument))
+{
+    return await ProgressStoreCopy.RunAsync(builder.Configuration, builder.Environment.ContentRootPath);
+}
+
 builder.AddSiteLogging();
 builder.AddSite();
 builder.AddContent();

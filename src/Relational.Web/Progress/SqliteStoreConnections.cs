@@ -140,6 +140,32 @@ internal sealed class SqliteStoreConnections : IDisposable
         }
     }
 
+    /// <summary>
+    /// SQLite maps the <c>-shm</c> file into memory. One it cannot write is opened read-only, and a
+    /// later access past its end kills the whole process with SIGBUS, with no log line. So a
+    /// write-protected one is refused here, before SQLite opens it, as a storage fault: logged once
+    /// with this sentence, reading goes on. What cannot be caught here (the file changed to
+    /// read-only while the site runs) is in SECURITY.md.
+    /// </summary>
+    private void ThrowIfSharedMemoryIsWriteProtected()
+    {
+        var sharedMemory = _path + "-shm";
+        if (!File.Exists(sharedMemory))
+        {
+            return;
+        }
+
+        try
+        {
+            using var probe = new FileStream(sharedMemory, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new ProgressUnavailableException(
+                $"The progress database's shared-memory file {sharedMemory} cannot be written, so the store is not used: make it writable, or remove it with the site stopped.", e);
+        }
+    }
+
     /// <summary>Creates the folder, turns on WAL and brings the schema up to date; once, until a fault.</summary>
     private async Task SetUpAsync(CancellationToken cancellationToken)
     {
@@ -156,6 +182,7 @@ internal sealed class SqliteStoreConnections : IDisposable
                 Directory.CreateDirectory(folder);
             }
 
+            ThrowIfSharedMemoryIsWriteProtected();
             await using var connection = new SqliteConnection(_connectionString);
             await connection.OpenAsync(cancellationToken);
             await SqliteStoreMigrations.MigrateAsync(connection, cancellationToken);

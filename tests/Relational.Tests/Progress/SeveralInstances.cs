@@ -74,7 +74,9 @@ public sealed class SiteInstance(PublishedBuild build, int port, IReadOnlyDictio
         _process.BeginErrorReadLine();
 
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        for (var attempt = 0; attempt < 300; attempt++)
+        // Bounded by time: on a busy shared machine a cold start has taken well over 30 s.
+        var started = Stopwatch.StartNew();
+        while (started.Elapsed < TimeSpan.FromSeconds(120))
         {
             Assert.False(_process.HasExited, "the instance stopped: " + Output);
             try

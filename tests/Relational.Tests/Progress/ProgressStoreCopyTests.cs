@@ -1,0 +1,62 @@
+using Npgsql;
+using Relational.Progress;
+
+namespace Relational.Tests.Progress;
+
+/// <summary>Moving a reader database across: a SQLite file copied into PostgreSQL reads back the same.</summary>
+[Collection(PostgreSqlTests.Name)]
+public sealed class ProgressStoreCopyTests(PostgreSqlCluster cluster) : IDisposable
+{
+    private readonly TempStore _sqlite = new();
+
+    public void Dispose() => _sqlite.Dispose();
+
+    [Fact]
+    public async Task Every_reader_reads_back_the_same_from_PostgreSQL_and_new_readers_follow()
+    {
+        var keys = Enumerable.Range(0, 5).Select(_ => ReaderKey.New()).ToArray();
+        foreach (var key in keys)
+        {
+            await _sqlite.Store.RememberAsync(key);
+            await _sqlite.Store.RecordOpenedAsync(key, new SectionRef(Forms.Article, "before-we-begin"), null);
+        }
+
+        await _sqlite.Store.SavePlaceAsync(keys[1], new SectionRef(Forms.Article, "trauma-was-formed-in-relationship"));
+        await _sqlite.Store.MarkFinishedAsync(keys[2], new SectionRef(Forms.Article, "before-we-begin"));
+        var token = await _sqlite.Store.CreateResumeLinkAsync(keys[3]);
+        var connectionString = await cluster.CreateDatabaseAsync();
+
+        Assert.Equal(5, await ProgressStoreCopy.CopyAsync(_sqlite.DatabasePath, connectionString));
+
+        await using var postgres = new PostgreSqlReadingProgressStore(connectionString, new ProgressOptions(), _sqlite.Clock, new CountingLogger<PostgreSqlReadingProgressStore>());
+        foreach (var key in keys)
+        {
+            Assert.Equal(await _sqlite.Store.FindAsync(key), await postgres.FindAsync(key), ReaderProgressComparer.Instance);
+        }
+
+        Assert.True(await postgres.ResumeLinkExistsAsync(token!));
+        var newcomer = ReaderKey.New();
+        await postgres.RememberAsync(newcomer);
+        Assert.NotNull(await postgres.FindAsync(newcomer));
+
+        // A second copy would make two of everyone: refused, nothing changed.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => ProgressStoreCopy.CopyAsync(_sqlite.DatabasePath, connectionString));
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM readers", connection);
+        Assert.Equal(6L, await count.ExecuteScalarAsync());
+    }
+
+    /// <summary>Compares what a reader would see (the sections by value).</summary>
+    private sealed class ReaderProgressComparer : IEqualityComparer<ReaderProgress?>
+    {
+        public static readonly ReaderProgressComparer Instance = new();
+
+        public bool Equals(ReaderProgress? x, ReaderProgress? y) =>
+            x is not null && y is not null
+            && (x with { Sections = [] }) == (y with { Sections = [] })
+            && x.Sections.SequenceEqual(y.Sections);
+
+        public int GetHashCode(ReaderProgress? obj) => 0;
+    }
+}
