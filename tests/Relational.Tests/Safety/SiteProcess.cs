@@ -15,7 +15,19 @@ public sealed class SiteProcess : IDisposable
     private readonly StringBuilder _output = new();
 
     public SiteProcess(string databasePath, params (string Key, string Value)[] settings)
-        : this("dotnet", [Path.Combine(AppContext.BaseDirectory, "Relational.Web.dll")], AppContext.BaseDirectory, databasePath,
+        : this(databasePath, openFileLimit: null, settings)
+    {
+    }
+
+    /// <summary>With an open-file limit, the process runs under <c>prlimit --nofile</c> (soft and hard).</summary>
+    public SiteProcess(string databasePath, int? openFileLimit, params (string Key, string Value)[] settings)
+        : this(
+            openFileLimit is null ? "dotnet" : "prlimit",
+            openFileLimit is { } limit
+                ? [$"--nofile={limit}", "dotnet", Path.Combine(AppContext.BaseDirectory, "Relational.Web.dll")]
+                : [Path.Combine(AppContext.BaseDirectory, "Relational.Web.dll")],
+            AppContext.BaseDirectory,
+            databasePath,
             [("Content__Path", Paths.Content), .. settings])
     {
     }
@@ -58,6 +70,8 @@ public sealed class SiteProcess : IDisposable
     public string DatabasePath { get; }
 
     public Uri Address => new($"http://127.0.0.1:{Port}");
+
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Everything the site wrote to its console (its log).</summary>
     public string Output

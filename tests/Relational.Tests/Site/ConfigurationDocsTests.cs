@@ -21,7 +21,8 @@ public sealed partial class ConfigurationDocsTests
 
         Assert.NotEmpty(documented);
         Assert.Empty(documented.Except(configured));
-        Assert.Empty(configured.Except(rows.Select(r => r.Groups["key"].Value)));
+        // Log levels (the Serilog section) are described under Logging, not in the table.
+        Assert.Empty(configured.Where(key => !key.StartsWith("Serilog:", StringComparison.Ordinal)).Except(rows.Select(r => r.Groups["key"].Value)));
     }
 
     private static IEnumerable<string> Leaves(JsonElement element, string prefix) =>
