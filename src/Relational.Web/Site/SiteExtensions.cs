@@ -80,8 +80,10 @@ public static class SiteExtensions
         properties["__AuthenticationMiddlewareSet"] = true;
         properties["__AuthorizationMiddlewareSet"] = true;
         app.MapHealthChecks("/healthz");
+        StaticAssetCheck.EnsureManifest(app.Environment);
         app.MapStaticAssets();
         app.MapRazorPages().WithStaticAssets();
+        StaticAssetCheck.EnsureWhole(app);
         return app;
     }
 
