@@ -107,10 +107,13 @@ public sealed class PostgreSqlReadingProgressStore : IReadingProgressStore, IAsy
         return created ? token : null;
     }
 
-    public Task<bool> ResumeLinkExistsAsync(ResumeToken token, CancellationToken cancellationToken = default) =>
+    public Task<ReaderProgress?> FindByResumeLinkAsync(ResumeToken token, CancellationToken cancellationToken = default) =>
         _db.RunAsync(async connection =>
-            await ScalarAsync(connection, null, cancellationToken, Step("SELECT 1 FROM resume_links WHERE token_hash = $1", token.Hash())) is not null,
-            cancellationToken);
+        {
+            await using var batch = Batch(connection, null, ReadProgress(token.Hash(), "(SELECT reader_id FROM resume_links WHERE token_hash = $1)"));
+            await using var rows = await batch.ExecuteReaderAsync(cancellationToken);
+            return await StoreRows.ReadProgressAsync(rows, cancellationToken);
+        }, cancellationToken);
 
     public Task<bool> RevokeResumeLinkAsync(ReaderKey key, CancellationToken cancellationToken = default) =>
         WriteForReaderAsync(key, (hash, _) => [Step($"DELETE FROM resume_links WHERE reader_id = {ReaderOf}", hash)], cancellationToken);
@@ -119,9 +122,10 @@ public sealed class PostgreSqlReadingProgressStore : IReadingProgressStore, IAsy
         _db.RunAsync(async connection =>
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            // FOR SHARE: the link's reader cannot be forgotten under this adoption.
+            // Used once: the link is gone as soon as a device has adopted it (and the row lock held
+            // until commit keeps its reader from being forgotten under this adoption).
             if (await ScalarAsync(connection, transaction, cancellationToken,
-                    Step("SELECT reader_id FROM resume_links WHERE token_hash = $1 FOR SHARE", token.Hash())) is not long readerId)
+                    Step("DELETE FROM resume_links WHERE token_hash = $1 RETURNING reader_id", token.Hash())) is not long readerId)
             {
                 return false;
             }
@@ -165,21 +169,23 @@ public sealed class PostgreSqlReadingProgressStore : IReadingProgressStore, IAsy
             return purged;
         }, cancellationToken);
 
-    private static NpgsqlBatchCommand[] ReadProgress(ReaderKey key)
+    private static NpgsqlBatchCommand[] ReadProgress(ReaderKey key) => ReadProgress(key.Hash(), ReaderOf);
+
+    /// <summary>The two statements that read one reader's progress; <paramref name="readerOf"/> selects the reader's id from <c>$1</c>.</summary>
+    private static NpgsqlBatchCommand[] ReadProgress(byte[] hash, string readerOf)
     {
-        var hash = key.Hash();
         return
         [
-            Step("""
+            Step($"""
                 SELECT r.id, r.created_at, r.last_active_at, r.saved_article, r.saved_section, r.saved_at,
                        (SELECT max(created_at) FROM resume_links WHERE reader_id = r.id),
                        (SELECT count(*)::integer FROM reader_keys WHERE reader_id = r.id)
-                FROM reader_keys k JOIN readers r ON r.id = k.reader_id
-                WHERE k.key_hash = $1
+                FROM readers r
+                WHERE r.id = {readerOf}
                 """, hash),
             Step($"""
                 SELECT article_slug, section_slug, started_at, last_opened_at, finished_at
-                FROM section_progress WHERE reader_id = {ReaderOf}
+                FROM section_progress WHERE reader_id = {readerOf}
                 ORDER BY article_slug, started_at
                 """, hash),
         ];

@@ -34,7 +34,7 @@ public sealed class ProgressStoreCopyTests(PostgreSqlCluster cluster) : IDisposa
             Assert.Equal(await _sqlite.Store.FindAsync(key), await postgres.FindAsync(key), ReaderProgressComparer.Instance);
         }
 
-        Assert.True(await postgres.ResumeLinkExistsAsync(token!));
+        Assert.NotNull(await postgres.FindByResumeLinkAsync(token!));
         var newcomer = ReaderKey.New();
         await postgres.RememberAsync(newcomer);
         Assert.NotNull(await postgres.FindAsync(newcomer));
