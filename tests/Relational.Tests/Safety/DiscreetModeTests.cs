@@ -1,3 +1,4 @@
+using Relational.Safety;
 namespace Relational.Tests.Safety;
 
 /// <summary>
