@@ -1,4 +1,5 @@
 using Relational.Content;
+using Relational.Offline;
 using Relational.Progress;
 using Relational.Performance;
 using Relational.Reading;
@@ -27,6 +28,7 @@ app.UseSiteErrorPages();
 app.UseSafety();
 app.UsePageSnapshots();
 app.MapReader();
+app.MapOffline();
 app.MapSite();
 
 await app.RunAsync();

@@ -1,0 +1,127 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Relational.Tests.Content;
+
+namespace Relational.Browser.Tests;
+
+/// <summary>
+/// A second real site on Kestrel (loopback) for the offline tests, reading a throwaway copy of the
+/// content so that a test can change the series while readers hold an offline copy of it.
+/// </summary>
+public sealed class OfflineSite : IAsyncLifetime
+{
+    private readonly Lock _lock = new();
+    private Factory? _factory;
+    private HttpClient? _http;
+
+    public ContentFolder Content { get; } = new();
+
+    public string BaseUrl { get; private set; } = "";
+
+    /// <summary>Starts the site once, its exit link pointed at the suite's stand-in neutral site.</summary>
+    public void Start(string exitUrl)
+    {
+        lock (_lock)
+        {
+            if (_factory is not null)
+            {
+                return;
+            }
+
+            _factory = new Factory(exitUrl, Content.Root);
+            _factory.StartServer();
+            BaseUrl = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
+                .Addresses.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+            _http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        }
+    }
+
+    /// <summary>
+    /// Changes a content file and waits (at most 30 s) until the site serves the new version, which
+    /// its own file watcher loads, as it would on a real server.
+    /// </summary>
+    public async Task<string> ChangeContentAsync(string relative, Func<string, string> change)
+    {
+        var before = await ContentVersionAsync();
+        Content.Edit(relative, change);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var now = await ContentVersionAsync();
+            if (now != before)
+            {
+                return now;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the site did not load the changed content");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The content version the site serves now, as the offline worker reads it.</summary>
+    public async Task<string> ContentVersionAsync()
+    {
+        using var files = await _http!.GetFromJsonAsync<JsonDocument>("/offline/files");
+        return files!.RootElement.GetProperty("version").GetString()!;
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        _http?.Dispose();
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        Content.Dispose();
+    }
+
+    private sealed class Factory : WebApplicationFactory<Program>
+    {
+        private readonly string _exitUrl;
+        private readonly string _contentPath;
+        private readonly string _dataDirectory = Directory.CreateTempSubdirectory("relational-offline-").FullName;
+
+        public Factory(string exitUrl, string contentPath)
+        {
+            _exitUrl = exitUrl;
+            _contentPath = contentPath;
+            UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        }
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            // Serve wwwroot as a published site would (outside Development this is off by default).
+            builder.UseStaticWebAssets();
+            builder.UseSetting("Content:Path", _contentPath);
+            builder.UseSetting("Content:WatchForChanges", "true");
+            builder.UseSetting("Progress:DatabasePath", Path.Combine(_dataDirectory, "progress.db"));
+            builder.UseSetting("Safety:ExitUrl", _exitUrl);
+            builder.UseSetting("Serilog:MinimumLevel:Default", "Information");
+            builder.UseSetting("Serilog:MinimumLevel:Override:Serilog.AspNetCore", "Warning");
+            builder.UseSetting("Serilog:MinimumLevel:Override:Microsoft.Hosting", "Warning");
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await base.DisposeAsync();
+            try
+            {
+                Directory.Delete(_dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open by a finishing request: the OS temp cleaner will have it.
+            }
+        }
+    }
+}
