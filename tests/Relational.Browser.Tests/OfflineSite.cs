@@ -1,11 +1,8 @@
-using System.Net;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Relational.Tests.Content;
 
 namespace Relational.Browser.Tests;
@@ -17,7 +14,7 @@ namespace Relational.Browser.Tests;
 public sealed class OfflineSite : IAsyncLifetime
 {
     private readonly Lock _lock = new();
-    private Factory? _factory;
+    private KestrelSite? _factory;
     private HttpClient? _http;
 
     public ContentFolder Content { get; } = new();
@@ -34,7 +31,12 @@ public sealed class OfflineSite : IAsyncLifetime
                 return;
             }
 
-            _factory = new Factory(exitUrl, Content.Root);
+            _factory = new KestrelSite(exitUrl, new Dictionary<string, string>
+            {
+                ["Content:Path"] = Content.Root,
+                // The site's own watcher loads a changed file, as it would on a real server.
+                ["Content:WatchForChanges"] = "true",
+            });
             _factory.StartServer();
             BaseUrl = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
                 .Addresses.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
@@ -82,46 +84,5 @@ public sealed class OfflineSite : IAsyncLifetime
         }
 
         Content.Dispose();
-    }
-
-    private sealed class Factory : WebApplicationFactory<Program>
-    {
-        private readonly string _exitUrl;
-        private readonly string _contentPath;
-        private readonly string _dataDirectory = Directory.CreateTempSubdirectory("relational-offline-").FullName;
-
-        public Factory(string exitUrl, string contentPath)
-        {
-            _exitUrl = exitUrl;
-            _contentPath = contentPath;
-            UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            // Serve wwwroot as a published site would (outside Development this is off by default).
-            builder.UseStaticWebAssets();
-            builder.UseSetting("Content:Path", _contentPath);
-            builder.UseSetting("Content:WatchForChanges", "true");
-            builder.UseSetting("Progress:DatabasePath", Path.Combine(_dataDirectory, "progress.db"));
-            builder.UseSetting("Safety:ExitUrl", _exitUrl);
-            builder.UseSetting("Serilog:MinimumLevel:Default", "Information");
-            builder.UseSetting("Serilog:MinimumLevel:Override:Serilog.AspNetCore", "Warning");
-            builder.UseSetting("Serilog:MinimumLevel:Override:Microsoft.Hosting", "Warning");
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            await base.DisposeAsync();
-            try
-            {
-                Directory.Delete(_dataDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still held open by a finishing request: the OS temp cleaner will have it.
-            }
-        }
     }
 }

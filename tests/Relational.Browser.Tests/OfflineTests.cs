@@ -14,8 +14,6 @@ public sealed class OfflineTests : BrowserTest, IClassFixture<OfflineSite>, IAsy
     private const string Remove = "Remove the offline copy";
     private const string Nothing = "registrations=0 caches=[] databases=[] local=[] session=[]";
 
-    private static readonly Lazy<string> Axe = new(() => File.ReadAllText(Repository.AxeScript));
-
     private readonly OfflineSite _site;
     private readonly ITestOutputHelper _output;
     private readonly List<IBrowserContext> _contexts = [];
@@ -257,19 +255,19 @@ public sealed class OfflineTests : BrowserTest, IClassFixture<OfflineSite>, IAsy
         var problems = new List<string>();
         foreach (var path in new[] { Site.Article, "/progress", "/staying-safe", "/offline" })
         {
-            problems.AddRange(await AxeAsync(page, path));
+            problems.AddRange(await AxeRun.ViolationsAsync(page, path, _output));
         }
 
         await KeepAsync(page);
         foreach (var path in new[] { Site.Article, "/progress", "/offline?done=removed" })
         {
-            problems.AddRange(await AxeAsync(page, path));
+            problems.AddRange(await AxeRun.ViolationsAsync(page, path, _output));
         }
 
         await context.SetOfflineAsync(true);
         foreach (var path in new[] { Site.Part(5), "/offline", "/progress" })
         {
-            problems.AddRange(await AxeAsync(page, path));
+            problems.AddRange(await AxeRun.ViolationsAsync(page, path, _output));
             await Assertions.Expect(page.GetByText("This is the offline copy")).ToBeVisibleAsync();
         }
 
@@ -365,32 +363,5 @@ public sealed class OfflineTests : BrowserTest, IClassFixture<OfflineSite>, IAsy
 
             await page.WaitForTimeoutAsync(200);
         }
-    }
-
-    private async Task<List<string>> AxeAsync(IPage page, string path)
-    {
-        await page.GotoAsync(path);
-        await page.AddScriptTagAsync(new() { Content = Axe.Value });
-        var problems = new List<string>();
-        foreach (var (width, scheme) in new[] { (1280, ColorScheme.Light), (1280, ColorScheme.Dark), (375, ColorScheme.Light), (375, ColorScheme.Dark) })
-        {
-            await page.SetViewportSizeAsync(width, 900);
-            await page.EmulateMediaAsync(new() { ColorScheme = scheme });
-            var violations = await page.EvaluateAsync<JsonElement>(
-                """
-                async () => {
-                  const result = await axe.run(document, {
-                    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
-                  });
-                  return result.violations.map(v => `${v.id} (${v.impact}): ${v.help}\n` +
-                    v.nodes.slice(0, 3).map(n => `  at ${n.target.join(' ')}: ${n.failureSummary}`).join('\n'));
-                }
-                """);
-            var found = violations.EnumerateArray().Select(v => $"{path} {width}px {scheme}: {v.GetString()}").ToList();
-            _output.WriteLine($"axe {path} {width}px {scheme}: {found.Count} violations");
-            problems.AddRange(found);
-        }
-
-        return problems;
     }
 }
