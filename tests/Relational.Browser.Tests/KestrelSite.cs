@@ -24,8 +24,6 @@ internal sealed class KestrelSite : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        // Serve wwwroot as a published site would (outside Development this is off by default).
-        builder.UseStaticWebAssets();
         builder.UseSetting("Content:WatchForChanges", "false");
         builder.UseSetting("Progress:DatabasePath", Path.Combine(_dataDirectory, "progress.db"));
         builder.UseSetting("Safety:ExitUrl", _exitUrl);

@@ -1,8 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Relational.Tests.Content;
 
 namespace Relational.Browser.Tests;
@@ -38,8 +35,7 @@ public sealed class OfflineSite : IAsyncLifetime
                 ["Content:WatchForChanges"] = "true",
             });
             _factory.StartServer();
-            BaseUrl = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
-                .Addresses.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+            BaseUrl = BrowserFixture.Address(_factory.Services);
             _http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
         }
     }
