@@ -34,28 +34,28 @@ public sealed class PartFragments : IAsyncDisposable
     public int Count => _fragments.Count;
 
     /// <summary>
-    /// The pause (if another part follows) and the links on. <paramref name="key"/> names the
+    /// The pause, if another part follows (empty after the last). <paramref name="key"/> names the
     /// article, the part and the content version (<see cref="ContentCatalogue.Version"/>).
     /// </summary>
-    public ValueTask<HtmlString> PauseAndNavigationAsync(string key, Article article, Section section) =>
-        GetAsync($"way-on {key}", async () =>
-        {
-            var pause = article.Next(section) is null
-                ? ""
-                : await RenderAsync<PausePoint>(new() { [nameof(PausePoint.Section)] = section });
-            var navigation = await RenderAsync<PartNavigation>(new()
-            {
-                [nameof(PartNavigation.Article)] = article,
-                [nameof(PartNavigation.Section)] = section,
-            });
-            return pause.Length == 0 ? navigation : pause + "\n" + navigation;
-        });
+    public ValueTask<HtmlString> PauseAsync(string key, Article article, Section section) =>
+        GetAsync($"pause {key}", async () => article.Next(section) is null
+            ? ""
+            : await RenderAsync<PausePoint>(new() { [nameof(PausePoint.Section)] = section }));
 
-    /// <summary>The share link for a part, as reached at <paramref name="url"/>.</summary>
-    public ValueTask<HtmlString> ShareAsync(string key, string url, string title) =>
+    /// <summary>The links on from a part: next (or the end), previous, contents.</summary>
+    public ValueTask<HtmlString> NavigationAsync(string key, Article article, Section section) =>
+        GetAsync($"way-on {key}", () => RenderAsync<PartNavigation>(new()
+        {
+            [nameof(PartNavigation.Article)] = article,
+            [nameof(PartNavigation.Section)] = section,
+        }));
+
+    /// <summary>The share link for a part, as reached at <paramref name="url"/>, with its neutral address for discreet mode.</summary>
+    public ValueTask<HtmlString> ShareAsync(string key, string url, string discreetUrl, string title) =>
         GetAsync($"share {key} {url}", () => RenderAsync<ShareControl>(new()
         {
             [nameof(ShareControl.Url)] = url,
+            [nameof(ShareControl.DiscreetUrl)] = discreetUrl,
             [nameof(ShareControl.Title)] = title,
         }));
 

@@ -36,7 +36,7 @@ public sealed class PartFragmentsTests
 
         Assert.Contains("You might notice which of these feels most true for you today.", everyone.QuerySelector("aside.pause")!.TextContent);
         Assert.Equal(Article + "/what-changes-when-healing-happens-in-relationship", everyone.QuerySelector("a[rel=next]")?.GetAttribute("href"));
-        Assert.Equal("http://localhost" + Part6, everyone.QuerySelector("#share-url")?.GetAttribute("value"));
+        Assert.Equal("http://localhost" + Part6, everyone.QuerySelector("[data-share-address]")?.GetAttribute("href"));
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class PartFragmentsTests
         Assert.Null(last.QuerySelector("aside.pause"));
         Assert.Null(last.QuerySelector("a[rel=next]"));
         Assert.Equal(Article + "/relationship-as-medicine", last.QuerySelector("a[rel=prev]")?.GetAttribute("href"));
-        Assert.Equal("http://localhost" + Part10, last.QuerySelector("#share-url")?.GetAttribute("value"));
+        Assert.Equal("http://localhost" + Part10, last.QuerySelector("[data-share-address]")?.GetAttribute("href"));
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class PartFragmentsTests
         for (var i = 0; i < 300; i++)
         {
             var page = await ReaderPageAsync(client, $"http://host{i}.example{Part6}");
-            Assert.Equal($"http://host{i}.example{Part6}", page.QuerySelector("#share-url")?.GetAttribute("value"));
+            Assert.Equal($"http://host{i}.example{Part6}", page.QuerySelector("[data-share-address]")?.GetAttribute("href"));
         }
 
         Assert.InRange(fragments.Count, 2, 256);
