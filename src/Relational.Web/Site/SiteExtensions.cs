@@ -92,6 +92,7 @@ public static class SiteExtensions
         properties["__AuthorizationMiddlewareSet"] = true;
         app.MapHealthChecks("/healthz");
         StaticAssetCheck.EnsureManifest(app.Environment);
+        app.MapCrawlerFiles();
         app.MapStaticAssets();
         app.MapRazorPages().WithStaticAssets();
         StaticAssetCheck.EnsureWhole(app);
