@@ -1,4 +1,5 @@
 using Relational.Content;
+using Relational.Offline;
 using Relational.Progress;
 using Relational.Performance;
 using Relational.Reading;
@@ -52,6 +53,7 @@ try
     app.UseSafety();
     app.UsePageSnapshots();
     app.MapReader();
+    app.MapOffline();
     app.MapSite();
 
     await app.RunAsync();
