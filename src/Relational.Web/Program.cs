@@ -18,14 +18,14 @@ builder.AddContent();
 builder.AddReading();
 builder.AddSafety();
 builder.AddReadingProgress();
-builder.AddPageSnapshots();
+builder.AddPageCaching();
 
 var app = builder.Build();
 
 app.UseSiteRequestLogging();
 app.UseSiteErrorPages();
 app.UseSafety();
-app.UsePageSnapshots();
+app.UsePageCaching();
 app.MapReader();
 app.MapSite();
 

@@ -8,7 +8,6 @@ public static class ReadingExtensions
     {
         builder.Services.Configure<RouteOptions>(options =>
             options.SetParameterPolicy<SlugRouteConstraint>(SlugRouteConstraint.Name));
-        builder.Services.AddSingleton<PartFragments>();
         return builder;
     }
 

@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Relational.Content;
+using Relational.Performance;
 using Relational.Progress;
 using Relational.Site;
 
 namespace Relational.Reading;
 
+[SameForEveryAnonymousReader]
 public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls, ProgressForPages progress) : PageModel
 {
     public Article Article { get; private set; } = default!;
@@ -15,9 +17,6 @@ public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls, P
     public string ShareUrl { get; private set; } = "";
 
     public ProgressView Progress { get; private set; } = ProgressView.Off;
-
-    /// <summary>Names this part in this version of the content: the key for <see cref="PartFragments"/>.</summary>
-    public string FragmentKey { get; private set; } = "";
 
     public async Task<IActionResult> OnGetAsync(string article, string section)
     {
@@ -30,7 +29,6 @@ public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls, P
 
         Article = foundArticle;
         Section = foundSection;
-        FragmentKey = $"{content.Version} {foundArticle.Slug} {foundSection.Slug}";
         Progress = await progress.ForSectionAsync(HttpContext, foundArticle, foundSection);
         var path = foundArticle.SectionUrl(foundSection);
         ShareUrl = urls.Absolute(Request, path);

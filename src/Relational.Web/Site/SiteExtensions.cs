@@ -70,15 +70,6 @@ public static class SiteExtensions
 
     public static WebApplication MapSite(this WebApplication app)
     {
-        // Nobody signs in here. Razor Pages registers authentication and authorization services, and
-        // when the host finds them it puts both middlewares in front of every request unless the
-        // app placed them itself: about 6% of a cached page's CPU, for nothing. These are the marks
-        // UseAuthentication and UseAuthorization leave. (Removing the services instead breaks the
-        // start-up validation Development runs.) Should the marks ever change, the middlewares
-        // simply come back.
-        var properties = ((IApplicationBuilder)app).Properties;
-        properties["__AuthenticationMiddlewareSet"] = true;
-        properties["__AuthorizationMiddlewareSet"] = true;
         app.MapHealthChecks("/healthz");
         app.MapStaticAssets();
         app.MapRazorPages().WithStaticAssets();

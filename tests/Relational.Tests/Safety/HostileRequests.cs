@@ -205,7 +205,15 @@ public static class HostileRequests
             Get("host: with markup", "/", 400, Answer.Bare, "Host: <hostile>"),
             Get("host: twice", "/", 400, Answer.Bare, "Host: {host}", "Host: hostile.example"),
             Raw("host: missing in HTTP/1.1", "GET / HTTP/1.1\r\nConnection: close\r\n\r\n", 400, Answer.Bare),
-            Raw("host: missing in HTTP/1.0", "GET / HTTP/1.0\r\n\r\n", 200, Answer.Ordinary),
+            // Pages build their links from the Host: without one, or with one no URL can hold, no page runs.
+            Raw("host: missing in HTTP/1.0", "GET / HTTP/1.0\r\n\r\n", 400, Answer.CalmPage),
+            Raw("host: missing in HTTP/1.0 on the cover", $"GET {Cover} HTTP/1.0\r\n\r\n", 400, Answer.CalmPage),
+            Raw("host: missing in HTTP/1.0 on a part", $"GET {Part} HTTP/1.0\r\n\r\n", 400, Answer.CalmPage),
+            Raw("host: missing in HTTP/1.0 on the whole article", $"GET {Cover}/all HTTP/1.0\r\n\r\n", 400, Answer.CalmPage),
+            Get("host: port beyond 65535 on the cover", Cover, 400, Answer.CalmPage, "Host: 127.0.0.1:99999"),
+            Get("host: port beyond 65535 on a part", Part, 400, Answer.CalmPage, "Host: 127.0.0.1:99999"),
+            Get("host: port beyond 65535 on the whole article", Cover + "/all", 400, Answer.CalmPage, "Host: 127.0.0.1:99999"),
+            Raw("host: port beyond 65535 in HTTP/1.0", $"GET {Part} HTTP/1.0\r\nHost: 127.0.0.1:99999\r\n\r\n", 400, Answer.CalmPage),
             Raw("host: absolute request target naming another host", "GET http://hostile.example/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n", 400, Answer.Bare),
             Get("host: X-Forwarded-Host is not trusted", Part, 200, Answer.Ordinary, "X-Forwarded-Host: hostile.example", "X-Forwarded-Proto: https"),
 
