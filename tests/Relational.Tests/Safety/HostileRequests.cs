@@ -70,9 +70,11 @@ public static class HostileRequests
             Get("path: unknown part", Cover + "/hostile-part", 404, Answer.CalmPage),
             Get("path: unknown article", "/hostile-article", 404, Answer.CalmPage),
             Get("path: extra segment after a part", Part + "/hostile", 404, Answer.CalmPage),
-            Get("path: upper case article", "/HEALING-TRAUMA-IN-RELATIONSHIP", 404, Answer.CalmPage),
+            // Another case of a real page's address is that page: 301 to its one address.
+            Get("path: upper case article", "/HEALING-TRAUMA-IN-RELATIONSHIP", 301, Answer.Ordinary),
+            Get("path: upper case unknown article", "/HOSTILE-ARTICLE", 404, Answer.CalmPage),
             Get("path: doubled slash", "//healing-trauma-in-relationship", 404, Answer.CalmPage),
-            Get("path: trailing dot segment", Cover + "/.", 200, Answer.Ordinary),
+            Get("path: trailing dot segment", Cover + "/.", 301, Answer.Ordinary),
             Get("path: matrix parameter", Cover + ";jsessionid=hostile", 404, Answer.CalmPage),
             Get("path: unicode", "/h%C3%A9llo-hostile", 404, Answer.CalmPage),
             Get("path: encoded CRLF header injection", "/%0d%0aSet-Cookie:%20hostile=1", 404, Answer.CalmPage),
