@@ -17,6 +17,15 @@ public sealed class ProgressOptions
     /// <summary>How often idle records are looked for and deleted.</summary>
     public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(6);
 
+    /// <summary>How long a SQLite statement waits for another process's write lock before giving up.</summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// After a storage failure, how long calls fail at once without trying the database again, so
+    /// pages are not slowed by a database that is down.
+    /// </summary>
+    public TimeSpan FaultBackOff { get; set; } = TimeSpan.FromSeconds(2);
+
     internal static string Resolve(string path, string contentRoot)
     {
         if (Path.IsPathRooted(path))

@@ -39,8 +39,9 @@ public static class SafetyExtensions
             kestrel.Limits.MaxRequestHeadersTotalSize = safety.Value.MaxRequestHeadersBytes;
             kestrel.Limits.MaxRequestHeaderCount = 64;
             kestrel.Limits.MaxRequestBodySize = safety.Value.MaxFormBytes;
-            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
         });
+        // After the Safety limits above, so that the Kestrel section, where set, has the last word.
+        builder.AddConnectionLimits();
 
         builder.Services.AddOptions<FormOptions>().Configure<IOptions<SafetyOptions>>((form, safety) =>
         {

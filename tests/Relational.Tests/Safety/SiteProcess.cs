@@ -15,10 +15,22 @@ public sealed class SiteProcess : IDisposable
     private readonly StringBuilder _output = new();
 
     public SiteProcess(string databasePath, params (string Key, string Value)[] settings)
+        : this(databasePath, openFileLimit: null, settings)
+    {
+    }
+
+    /// <summary>With an open-file limit, the process runs under <c>prlimit --nofile</c> (soft and hard).</summary>
+    public SiteProcess(string databasePath, int? openFileLimit, params (string Key, string Value)[] settings)
     {
         DatabasePath = databasePath;
         Port = FreePort();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Relational.Web.dll")])
+        string[] command = ["dotnet", Path.Combine(AppContext.BaseDirectory, "Relational.Web.dll")];
+        if (openFileLimit is { } limit)
+        {
+            command = ["prlimit", $"--nofile={limit}", .. command];
+        }
+
+        var start = new ProcessStartInfo(command[0], command[1..])
         {
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
@@ -49,6 +61,8 @@ public sealed class SiteProcess : IDisposable
     public string DatabasePath { get; }
 
     public Uri Address => new($"http://127.0.0.1:{Port}");
+
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Everything the site wrote to its console (its log).</summary>
     public string Output

@@ -1,0 +1,261 @@
+using Microsoft.Data.Sqlite;
+
+namespace Relational.Progress;
+
+/// <summary>
+/// The connections of the SQLite store and what happens when they fail. Writes go one at a time
+/// through a single long-lived connection that keeps its statements prepared (a reader's page view
+/// is one short transaction, so parsing SQL would otherwise be most of its cost); reads take a
+/// pooled connection. WAL (set once, it is kept in the file), foreign keys and the busy wait in the
+/// connection string, and the schema brought up to date on first use. Any storage failure goes
+/// through <see cref="StoreFaults"/> (logged once, short back-off) as
+/// <see cref="ProgressUnavailableException"/>, and the next call after the back-off starts afresh,
+/// so the store recovers by itself when the fault clears.
+/// </summary>
+internal sealed class SqliteStoreConnections : IDisposable
+{
+    private readonly string _connectionString;
+    private readonly string _path;
+    private readonly StoreFaults _faults;
+    private readonly SemaphoreSlim _setUp = new(1, 1);
+
+    // One writer at a time inside this process: SQLite lets only one write at once anyway, and
+    // its busy retries (polling, unfair) starve writers under load until they give up.
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
+    // Held only by whoever holds _writer; opened on first write, dropped after any fault.
+    private SqliteWriter? _writerConnection;
+    private volatile bool _ready;
+
+    // Set by a fault seen outside the gate: the writer's connection may point at a file that is gone.
+    private int _writerStale;
+
+    public SqliteStoreConnections(string path, TimeSpan busyTimeout, StoreFaults faults)
+    {
+        _path = path;
+        _faults = faults;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            ForeignKeys = true,
+            // Also how long a statement waits for another writer's lock before giving up.
+            DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
+        }.ToString();
+    }
+
+    public string Path => _path;
+
+    public void Dispose()
+    {
+        _writerConnection?.Dispose();
+        _setUp.Dispose();
+        _writer.Dispose();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a pooled read connection, or for a write on the writer's
+    /// connection inside one <c>BEGIN IMMEDIATE</c> transaction that commits when it returns.
+    /// </summary>
+    public async Task<T> RunAsync<T>(bool write, Func<SqliteDb, Task<T>> work, CancellationToken cancellationToken)
+    {
+        _faults.ThrowIfBackingOff();
+        SqliteConnection? connection = null;
+        var writing = false;
+        try
+        {
+            // A file deleted under pooled connections would silently take their writes with it.
+            if (_ready && !File.Exists(_path))
+            {
+                throw new ProgressUnavailableException("The progress database file is gone; a new one is started.");
+            }
+
+            if (!_ready)
+            {
+                await SetUpAsync(cancellationToken);
+            }
+
+            T result;
+            if (write)
+            {
+                await _writer.WaitAsync(cancellationToken);
+                writing = true;
+                if (Interlocked.Exchange(ref _writerStale, 0) == 1)
+                {
+                    _writerConnection?.Dispose();
+                    _writerConnection = null;
+                }
+
+                var writer = _writerConnection ??= await SqliteWriter.OpenAsync(_connectionString, cancellationToken);
+                // BEGIN IMMEDIATE: take the write lock up front, so a writer in another process
+                // makes this one wait (busy timeout) instead of failing on a read-to-write upgrade.
+                await using var transaction = (SqliteTransaction)await writer.Connection.BeginTransactionAsync(cancellationToken);
+                result = await work(new SqliteDb(writer.Connection, transaction, writer));
+                await transaction.CommitAsync(cancellationToken);
+            }
+            else
+            {
+                connection = new SqliteConnection(_connectionString);
+                await connection.OpenAsync(cancellationToken);
+                result = await work(new SqliteDb(connection, null, null));
+            }
+
+            _faults.Succeeded();
+            return result;
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or ProgressUnavailableException)
+        {
+            _ready = false;
+            if (writing)
+            {
+                _writerConnection?.Dispose();
+                _writerConnection = null;
+            }
+            else
+            {
+                Interlocked.Exchange(ref _writerStale, 1);
+            }
+
+            // A pooled connection to a file that went bad stays bad (it may even hold a deleted
+            // file open): start afresh next time.
+            using (var pool = new SqliteConnection(_connectionString))
+            {
+                SqliteConnection.ClearPool(pool);
+            }
+
+            throw _faults.Failed(e);
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+
+            if (writing)
+            {
+                _writer.Release();
+            }
+        }
+    }
+
+    /// <summary>Creates the folder, turns on WAL and brings the schema up to date; once, until a fault.</summary>
+    private async Task SetUpAsync(CancellationToken cancellationToken)
+    {
+        await _setUp.WaitAsync(cancellationToken);
+        try
+        {
+            if (_ready)
+            {
+                return;
+            }
+
+            if (System.IO.Path.GetDirectoryName(_path) is { Length: > 0 } folder)
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            await using var connection = new SqliteConnection(_connectionString);
+            await connection.OpenAsync(cancellationToken);
+            await SqliteStoreMigrations.MigrateAsync(connection, cancellationToken);
+            await new SqliteDb(connection, null, null).ExecuteAsync("PRAGMA journal_mode = WAL", cancellationToken);
+            _ready = true;
+        }
+        finally
+        {
+            _setUp.Release();
+        }
+    }
+}
+
+/// <summary>An open connection; for writes, its transaction and the writer's prepared statements.</summary>
+internal readonly record struct SqliteDb(SqliteConnection Connection, SqliteTransaction? Transaction, SqliteWriter? Writer)
+{
+    public async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var statement = Statement(sql, parameters);
+        return await statement.Command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var statement = Statement(sql, parameters);
+        return await statement.Command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    public SqliteStatement Statement(string sql, params (string Name, object Value)[] parameters)
+    {
+        if (Writer?.Prepared(sql) is { } prepared)
+        {
+            prepared.Transaction = Transaction;
+            foreach (var (name, value) in parameters)
+            {
+                prepared.Parameters[name].Value = value;
+            }
+
+            return new SqliteStatement(prepared, Owned: false);
+        }
+
+        var command = Connection.CreateCommand();
+        command.Transaction = Transaction;
+#pragma warning disable CA2100 // Every statement is a constant of the store; values go in as parameters.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        Writer?.Keep(sql, command);
+        return new SqliteStatement(command, Owned: Writer is null);
+    }
+}
+
+/// <summary>A command for one use; one the writer keeps prepared is not disposed after it.</summary>
+internal readonly record struct SqliteStatement(SqliteCommand Command, bool Owned) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => Owned ? Command.DisposeAsync() : ValueTask.CompletedTask;
+}
+
+/// <summary>The one connection writes go through, and the commands it keeps prepared, by SQL text.</summary>
+internal sealed class SqliteWriter(SqliteConnection connection) : IDisposable
+{
+    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+
+    public SqliteConnection Connection => connection;
+
+    public static async Task<SqliteWriter> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            // Not a connection-string keyword, so set once per connection. In WAL mode NORMAL
+            // cannot corrupt the file; a power cut may lose the last few marks, not older ones.
+            await using var synchronous = connection.CreateCommand();
+            synchronous.CommandText = "PRAGMA synchronous = NORMAL";
+            await synchronous.ExecuteNonQueryAsync(cancellationToken);
+            return new SqliteWriter(connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public SqliteCommand? Prepared(string sql) => _prepared.GetValueOrDefault(sql);
+
+    public void Keep(string sql, SqliteCommand command) => _prepared[sql] = command;
+
+    public void Dispose()
+    {
+        foreach (var command in _prepared.Values)
+        {
+            command.Dispose();
+        }
+
+        connection.Dispose();
+    }
+}

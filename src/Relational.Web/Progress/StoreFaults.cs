@@ -1,0 +1,51 @@
+namespace Relational.Progress;
+
+/// <summary>
+/// A store's fault state, shared by every store: the first failure is logged once with its cause,
+/// the recovery once when a call works again. For a short back-off after a failure calls fail at
+/// once without touching the database, so while it is down each opted-in page is served at full
+/// speed instead of waiting on a connection or a file that will fail again.
+/// </summary>
+public sealed partial class StoreFaults(string location, TimeSpan backOff, TimeProvider clock, ILogger logger)
+{
+    private int _faulted;
+    private long _retryAfter;
+
+    public bool IsFaulted => Volatile.Read(ref _faulted) == 1;
+
+    /// <summary>Throws while a recent failure's back-off lasts.</summary>
+    public void ThrowIfBackingOff()
+    {
+        if (Volatile.Read(ref _faulted) == 1 && clock.GetUtcNow().UtcTicks < Interlocked.Read(ref _retryAfter))
+        {
+            throw new ProgressUnavailableException("Reading progress cannot be stored right now; trying again shortly.");
+        }
+    }
+
+    /// <summary>A call worked: if the store was faulted, says once that it works again.</summary>
+    public void Succeeded()
+    {
+        if (Volatile.Read(ref _faulted) == 1 && Interlocked.Exchange(ref _faulted, 0) == 1)
+        {
+            LogRecovered(logger);
+        }
+    }
+
+    /// <summary>A call failed: starts the back-off, logs the cause if it is the first, and gives what to throw.</summary>
+    public ProgressUnavailableException Failed(Exception cause)
+    {
+        Interlocked.Exchange(ref _retryAfter, (clock.GetUtcNow() + backOff).UtcTicks);
+        if (Interlocked.Exchange(ref _faulted, 1) == 0)
+        {
+            LogUnavailable(logger, cause, location);
+        }
+
+        return cause as ProgressUnavailableException ?? new ProgressUnavailableException("Reading progress cannot be stored right now.", cause);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reading progress cannot be stored in {Location}; reading goes on without it until this clears")]
+    private static partial void LogUnavailable(ILogger logger, Exception cause, string location);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reading progress storage works again")]
+    private static partial void LogRecovered(ILogger logger);
+}

@@ -1,0 +1,108 @@
+using Microsoft.Data.Sqlite;
+using Relational.Progress;
+
+namespace Relational.Tests.Progress;
+
+/// <summary>The SQLite store against real files in temporary folders: the contract, and what only a file has.</summary>
+public sealed class SqliteReadingProgressStoreTests : ReadingProgressStoreContract, IDisposable
+{
+    private readonly TempStore _temp = new();
+
+    protected override IReadingProgressStore Store => _temp.Store;
+
+    protected override TestClock Clock => _temp.Clock;
+
+    protected override long Count(string table) => _temp.Count(table);
+
+    protected override async Task<(string Hex, string Text)> EverythingStoredAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        var bytes = await File.ReadAllBytesAsync(_temp.DatabasePath);
+        var wal = File.Exists(_temp.DatabasePath + "-wal") ? await File.ReadAllBytesAsync(_temp.DatabasePath + "-wal") : [];
+        byte[] all = [.. bytes, .. wal];
+        return (Convert.ToHexString(all), System.Text.Encoding.Latin1.GetString(all));
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task An_empty_folder_gets_a_database_at_the_current_schema_version_in_WAL_mode()
+    {
+        Assert.False(Directory.Exists(Path.GetDirectoryName(_temp.DatabasePath)));
+
+        await Store.RememberAsync(ReaderKey.New());
+
+        Assert.True(File.Exists(_temp.DatabasePath));
+        Assert.Equal(1L, Database.Scalar(_temp.DatabasePath, "PRAGMA user_version"));
+        Assert.Equal("wal", Database.Scalar(_temp.DatabasePath, "PRAGMA journal_mode"));
+        foreach (var table in Database.Tables)
+        {
+            Assert.Equal(1L, Database.Scalar(_temp.DatabasePath, $"SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '{table}'"));
+        }
+    }
+
+    [Fact]
+    public async Task A_database_newer_than_the_code_is_refused_and_left_untouched()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_temp.DatabasePath)!);
+        Database.Scalar(_temp.DatabasePath, "CREATE TABLE future (x); PRAGMA user_version = 99;");
+        var before = await File.ReadAllBytesAsync(_temp.DatabasePath);
+
+        var refused = await Assert.ThrowsAsync<ProgressUnavailableException>(() => Store.RememberAsync(ReaderKey.New()));
+
+        Assert.Contains("newer", refused.Message);
+        Assert.Equal(before, await File.ReadAllBytesAsync(_temp.DatabasePath));
+        Assert.Equal(1, _temp.Logger.Errors);
+    }
+
+    [Fact]
+    public async Task A_corrupt_file_makes_the_store_unavailable_logs_once_backs_off_and_recovers_when_replaced()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_temp.DatabasePath)!);
+        await File.WriteAllTextAsync(_temp.DatabasePath, new string('x', 8192));
+
+        for (var i = 0; i < 3; i++)
+        {
+            // Each try after the back-off, so each one reaches the file again.
+            _temp.Clock.Now += TimeSpan.FromSeconds(3);
+            await Assert.ThrowsAsync<ProgressUnavailableException>(() => Store.RememberAsync(ReaderKey.New()));
+        }
+
+        Assert.Equal(1, _temp.Logger.Errors);
+        Assert.Contains(_temp.Logger.Messages, m => m.Contains("cannot be stored"));
+
+        // Fixed, but a fault was just seen: for the back-off the store does not try the file again.
+        File.Delete(_temp.DatabasePath);
+        await Assert.ThrowsAsync<ProgressUnavailableException>(() => Store.RememberAsync(ReaderKey.New()));
+        Assert.False(File.Exists(_temp.DatabasePath));
+
+        _temp.Clock.Now += new ProgressOptions().FaultBackOff;
+        var key = ReaderKey.New();
+        await Store.RememberAsync(key);
+        Assert.NotNull(await Store.FindAsync(key));
+        Assert.Contains(_temp.Logger.Messages, m => m.Contains("works again"));
+        Assert.Equal(1, _temp.Logger.Errors);
+    }
+
+    [Fact]
+    public async Task A_folder_that_cannot_be_created_makes_the_store_unavailable_not_broken()
+    {
+        var blocker = Path.Combine(_temp.Folder, "blocker");
+        await File.WriteAllTextAsync(blocker, "a file where a folder should be");
+        using var temp = new TempStore(Path.Combine(blocker, "progress.db"));
+
+        await Assert.ThrowsAsync<ProgressUnavailableException>(() => temp.Store.RememberAsync(ReaderKey.New()));
+        temp.Clock.Now += TimeSpan.FromMinutes(1);
+        await Assert.ThrowsAsync<ProgressUnavailableException>(() => temp.Store.PurgeIdleAsync());
+        Assert.Equal(1, temp.Logger.Errors);
+    }
+
+    [Fact]
+    public void A_relative_path_is_taken_from_the_repository_root_when_running_from_source()
+    {
+        var webProject = Path.Combine(Paths.RepositoryRoot, "src", "Relational.Web");
+
+        Assert.Equal(Path.Combine(Paths.RepositoryRoot, "data", "progress.db"), ProgressOptions.Resolve("data/progress.db", webProject));
+        Assert.Equal("/data/progress.db", ProgressOptions.Resolve("/data/progress.db", webProject));
+    }
+}
