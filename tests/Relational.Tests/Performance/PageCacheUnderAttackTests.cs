@@ -53,8 +53,9 @@ public sealed class PageCacheUnderAttackTests
         });
 
         // Every hostile request was answered: the page for another name or port, 301 for the rest.
+        var counts = string.Join(", ", statuses.Select(s => $"{(int)s.Key} x{s.Value}"));
         Assert.Equal(10_000, statuses.Values.Sum());
-        Assert.All(statuses.Keys, status => Assert.Contains(status, new[] { HttpStatusCode.OK, HttpStatusCode.MovedPermanently }));
+        Assert.True(statuses.Keys.All(status => status is HttpStatusCode.OK or HttpStatusCode.MovedPermanently), counts);
         Assert.Equal(kept.Order(), site.Store.Keys.Order());
         Assert.Equal(keptBytes, site.Store.Bytes);
         Assert.All(site.Store.Keys, key => Assert.Contains("\u001e" + own.ToUpperInvariant() + "/", key, StringComparison.Ordinal));
