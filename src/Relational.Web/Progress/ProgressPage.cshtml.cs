@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Relational.Content;
+using Relational.Safety;
 using Relational.Site;
 
 namespace Relational.Progress;
@@ -20,6 +21,7 @@ public sealed class ProgressPageModel(
     ProgressForPages pages,
     CatalogueProvider catalogue,
     PublicUrls urls,
+    NewReaderLimit newReaders,
     IOptions<ProgressOptions> options) : PageModel
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -72,6 +74,11 @@ public sealed class ProgressPageModel(
         if (ReaderCookie.Read(Request) is { } existing && await Safely(() => store.FindAsync(existing)) is { Value: not null })
         {
             return Back(back, ProgressOutcome.Remembered);
+        }
+
+        if (!newReaders.TryAdmit(HttpContext))
+        {
+            return StatusCode(StatusCodes.Status503ServiceUnavailable);
         }
 
         var key = ReaderKey.New();

@@ -17,6 +17,7 @@ public static class SafetyExtensions
         builder.Services.AddOptions<SafetyOptions>().BindConfiguration(SafetyOptions.Section)
             .Validate(safety => safety.TrustedProxies.All(proxy => IPAddress.TryParse(proxy, out _)),
                 "Safety:TrustedProxies must list IP addresses.")
+            .Validate(safety => safety.NewReadersPerMinute > 0, "Safety:NewReadersPerMinute must be at least 1.")
             .ValidateOnStart();
 
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<SafetyOptions>>((forwarded, safety) =>
@@ -57,17 +58,18 @@ public static class SafetyExtensions
         // checks AllowedHosts itself, so the refusal is the calm page.
         builder.Services.PostConfigure<HostFilteringOptions>(options => options.AllowedHosts = ["*"]);
 
+        builder.Services.AddSingleton<NewReaderLimit>();
         builder.Services.AddRateLimiter(_ => { });
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<SafetyOptions>>((limiter, safety) =>
         {
             var window = TimeSpan.FromSeconds(safety.Value.PostWindowSeconds);
             var permits = safety.Value.PostsPerWindow;
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            // Per client address, for what changes state (UseSafety lets nothing else reach the
-            // limiter); the address is a partition key in memory and is never logged.
+            // Per client (an IPv4 address or an IPv6 /64), for what changes state (UseSafety lets
+            // nothing else reach the limiter); the key is kept in memory only and never logged.
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 RateLimitPartition.GetFixedWindowLimiter(
-                    context.Connection.RemoteIpAddress?.ToString() ?? "",
+                    ClientAddress.PartitionKey(context.Connection.RemoteIpAddress),
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window, QueueLimit = 0 }));
             limiter.OnRejected = (rejected, _) =>
             {

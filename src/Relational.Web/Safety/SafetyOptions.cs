@@ -26,6 +26,12 @@ public sealed class SafetyOptions
     public int PostWindowSeconds { get; set; } = 60;
 
     /// <summary>
+    /// New readers (opt-ins that create records) the site takes a minute, from all clients
+    /// together; beyond it the answer is a calm 503 with <c>Retry-After</c>.
+    /// </summary>
+    public int NewReadersPerMinute { get; set; } = 120;
+
+    /// <summary>
     /// Addresses of reverse proxies in front of the site (<c>Safety__TrustedProxies__0</c>, …).
     /// Only from these is <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c> believed, so the POST
     /// limit counts each reader rather than the proxy, and HTTPS ended at the proxy is known as

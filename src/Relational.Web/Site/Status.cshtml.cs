@@ -41,6 +41,7 @@ public sealed class StatusModel : PageModel
             405 => ("That can’t be done here", "This page can only be read, not changed."),
             413 => ("That was too much to send", "The form sent more than this site accepts. Nothing was saved."),
             429 => ("Let’s slow down a little", "Several requests arrived close together. Please wait a moment and try again."),
+            503 => ("The site is busy just now", "Please try again in a minute or two. Nothing you have read is lost, and reading works as usual."),
             >= 500 => ("Something went wrong on our side", "This isn’t your doing. Please try again in a little while."),
             _ => ("That request couldn’t be understood", "Something about the request wasn’t quite right. Nothing was changed."),
         };

@@ -44,8 +44,11 @@ public sealed class TestReader(HttpClient client)
     public async Task<HttpResponseMessage> OptInAsync(Section section) =>
         await PostAsync("/progress/remember", ("article", Article.Slug), ("section", section.Slug));
 
-    /// <summary>The reader's key as the store keeps it (a hash), for looking into the file.</summary>
-    public byte[] KeyHash() => ReaderKey.TryParse(Cookie, out var key) ? key.Hash() : throw new InvalidOperationException("no reader cookie");
+    /// <summary>
+    /// The reader's key as the store must keep it (the SHA-256 of the cookie's bytes, computed here,
+    /// not by the site), for looking into the file.
+    /// </summary>
+    public byte[] KeyHash() => Cookie is not null ? Relational.Tests.Progress.StoredSecretsTests.Sha256Of(Cookie) : throw new InvalidOperationException("no reader cookie");
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
     {
