@@ -36,7 +36,7 @@ internal static class ConnectionLimits
                 limits.MaxConcurrentConnections = DefaultMaxConcurrentConnections;
                 limits.MaxConcurrentUpgradedConnections = 0;
                 // A connection that sends nothing is closed after this long (Kestrel's own default
-                // is 130 s, which let idle sockets pile up).
+                // is 130 s, which lets idle sockets pile up).
                 limits.KeepAliveTimeout = TimeSpan.FromSeconds(10);
                 // Slowloris: the whole header block must arrive within this.
                 limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);

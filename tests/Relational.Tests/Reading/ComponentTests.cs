@@ -28,8 +28,9 @@ public sealed class ComponentTests : BunitContext
 
         var pause = Render<PausePoint>(p => p.Add(x => x.Section, part));
 
-        Assert.Equal(PausePoint.DefaultPrompt, pause.Find(".pause__prompt").TextContent);
-        Assert.StartsWith("If it helps", PausePoint.DefaultPrompt, StringComparison.Ordinal);
+        Assert.Equal(
+            "If it helps, take a slow breath and notice the room around you. You might notice what stayed with you from this part.",
+            pause.Find(".pause__prompt").TextContent);
     }
 
     [Fact]
