@@ -10,27 +10,48 @@ if (HealthProbe.IsRequested(args))
     return await HealthProbe.RunAsync();
 }
 
-var builder = WebApplication.CreateBuilder(args);
+try
+{
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+    {
+        Args = args,
+        // The app's own folder, not the working directory: a service manager starts it in `/`, an
+        // operator from anywhere. appsettings.json, wwwroot and the asset manifest live beside the
+        // assembly; content and the database are looked for from here (README, Configuration).
+        ContentRootPath = AppContext.BaseDirectory,
+    });
+    // Run from source, the compressed assets and wwwroot are found through the build's manifest of
+    // static web assets, whatever the environment; a published build has no such manifest and
+    // serves its own wwwroot.
+    builder.WebHost.UseStaticWebAssets();
 
-builder.AddSiteLogging();
-builder.AddSite();
-builder.AddContent();
-builder.AddReading();
-builder.AddSafety();
-builder.AddReadingProgress();
-builder.AddPageCaching();
+    builder.AddSiteLogging();
+    builder.AddSite();
+    builder.AddContent();
+    builder.AddReading();
+    builder.AddSafety();
+    builder.AddReadingProgress();
+    builder.AddPageCaching();
 
-var app = builder.Build();
+    var app = builder.Build();
 
-app.UseSiteRequestLogging();
-app.UseSiteErrorPages();
-app.UseSafety();
-app.UsePageCaching();
-app.MapReader();
-app.MapSite();
+    app.UseSiteRequestLogging();
+    app.UseSiteErrorPages();
+    app.UseSafety();
+    app.UsePageCaching();
+    app.MapReader();
+    app.MapSite();
 
-await app.RunAsync();
-return 0;
+    await app.RunAsync();
+    return 0;
+}
+catch (CannotStartException e) when (System.Reflection.Assembly.GetEntryAssembly() == typeof(Program).Assembly)
+{
+    // One sentence for the operator; the stack trace would only bury it. (Only as the process's
+    // own entry point: hosted by the tests, the exception goes to them.)
+    await Console.Error.WriteLineAsync(e.Message);
+    return 1;
+}
 
 /// <summary>The entry point, visible to WebApplicationFactory in tests.</summary>
 public partial class Program;

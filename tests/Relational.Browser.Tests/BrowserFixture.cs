@@ -37,13 +37,6 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            throw new InvalidOperationException(
-                $"Chromium is not at {ChromiumPath}. The browser tests use Debian's Chromium: run `bash tests/run-all.sh` " +
-                "(it installs it) or `apt-get install chromium`.");
-        }
-
         _exitSite = await StartExitSiteAsync();
         ExitUrl = Address(_exitSite.Services) + "/weather";
 
@@ -51,14 +44,28 @@ public sealed class BrowserFixture : IAsyncLifetime
         _site.StartServer();
         BaseUrl = Address(_site.Services);
 
+        (_playwright, Browser) = await LaunchChromiumAsync();
+    }
+
+    /// <summary>Debian's Chromium through Playwright, which must never download a browser of its own.</summary>
+    internal static async Task<(IPlaywright, IBrowser)> LaunchChromiumAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException(
+                $"Chromium is not at {ChromiumPath}. The browser tests use Debian's Chromium: run `bash tests/run-all.sh` " +
+                "(it installs it) or `apt-get install chromium`.");
+        }
+
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new()
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new()
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
             Args = ChromiumArgs,
         });
+        return (playwright, browser);
     }
 
     public Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions? options = null)
@@ -87,11 +94,12 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
-    private static string Address(IServiceProvider services) =>
+    internal static string Address(IServiceProvider services) =>
         services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
             .Addresses.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
 
-    private static async Task<WebApplication> StartExitSiteAsync()
+    /// <summary>The stand-in neutral site "Exit this page" leads to, on loopback.</summary>
+    internal static async Task<WebApplication> StartExitSiteAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -118,8 +126,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Testing");
-            // Serve wwwroot as a published site would (outside Development this is off by default).
-            builder.UseStaticWebAssets();
             builder.UseSetting("Content:WatchForChanges", "false");
             builder.UseSetting("Progress:DatabasePath", Path.Combine(_dataDirectory, "progress.db"));
             builder.UseSetting("Safety:ExitUrl", _exitUrl);

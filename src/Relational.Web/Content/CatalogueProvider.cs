@@ -20,7 +20,16 @@ public sealed partial class CatalogueProvider : IDisposable
     {
         _logger = logger;
         ContentPath = ContentOptions.Resolve(options.Value.Path, environment.ContentRootPath);
-        _current = ContentLoader.Load(ContentPath);
+        try
+        {
+            _current = ContentLoader.Load(ContentPath);
+        }
+        catch (ContentException e)
+        {
+            throw new Relational.Site.CannotStartException(
+                $"Relational cannot start: the content folder {ContentPath} is broken ({e.Message}); fix it, or set {ContentOptions.SettingHint} to another folder.", e);
+        }
+
         LogLoaded(_current.Articles.Length, _current.Version);
 
         _reloadTimer = new Timer(_ => Reload());

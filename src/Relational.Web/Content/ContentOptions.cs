@@ -14,22 +14,30 @@ public sealed class ContentOptions
     /// <summary>Rebuild the catalogue when a content file changes.</summary>
     public bool WatchForChanges { get; set; } = true;
 
+    /// <summary>
+    /// The folder <paramref name="path"/> names, or a <see cref="Relational.Site.CannotStartException"/>
+    /// naming every folder searched and the setting to change.
+    /// </summary>
     internal static string Resolve(string path, string contentRoot)
+    {
+        var searched = Candidates(path, contentRoot).ToList();
+        return searched.FirstOrDefault(Directory.Exists) ?? throw new Relational.Site.CannotStartException(
+            $"Relational cannot start: no content folder was found at {string.Join(", ", searched)}; set {SettingHint} to the folder that holds the article folders.");
+    }
+
+    internal static string SettingHint => $"{Section}:{nameof(Path)} (environment variable {Section}__{nameof(Path)})";
+
+    private static IEnumerable<string> Candidates(string path, string contentRoot)
     {
         if (System.IO.Path.IsPathRooted(path))
         {
-            return path;
+            yield return path;
+            yield break;
         }
 
         for (var dir = new DirectoryInfo(contentRoot); dir is not null; dir = dir.Parent)
         {
-            var candidate = System.IO.Path.Combine(dir.FullName, path);
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
+            yield return System.IO.Path.Combine(dir.FullName, path);
         }
-
-        return System.IO.Path.GetFullPath(path, contentRoot);
     }
 }

@@ -27,13 +27,15 @@ public interface IReadingProgressStore
     /// <summary>A new private resume link for this reader; any earlier one stops working.</summary>
     Task<ResumeToken?> CreateResumeLinkAsync(ReaderKey key, CancellationToken cancellationToken = default);
 
-    Task<bool> ResumeLinkExistsAsync(ResumeToken token, CancellationToken cancellationToken = default);
+    /// <summary>The progress a live resume link carries (its owner's), or null when no such link is live.</summary>
+    Task<ReaderProgress?> FindByResumeLinkAsync(ResumeToken token, CancellationToken cancellationToken = default);
 
     Task<bool> RevokeResumeLinkAsync(ReaderKey key, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Makes <paramref name="newKey"/> a key of the reader the link belongs to. A key this device
-    /// had before is dropped (with its reader, if no other device uses it). False: no such link.
+    /// Makes <paramref name="newKey"/> a key of the reader the link belongs to, and uses the link
+    /// up: it works once. A key this device had before is dropped (with its reader, if no other
+    /// device uses it): the page asks the reader first. False: no such link.
     /// </summary>
     Task<bool> AdoptAsync(ResumeToken token, ReaderKey newKey, ReaderKey? previousKey, CancellationToken cancellationToken = default);
 

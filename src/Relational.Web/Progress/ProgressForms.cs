@@ -1,4 +1,28 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+
 namespace Relational.Progress;
+
+/// <summary>
+/// Puts a page's POSTs through <see cref="ProgressForms.RejectAsync"/> before any handler or
+/// model binding runs: one place for the checks every progress form needs.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+internal sealed class ProgressFormAttribute : Attribute, IAsyncPageFilter
+{
+    public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
+
+    public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        if (await ProgressForms.RejectAsync(context.HttpContext.Request) is { } rejection)
+        {
+            context.Result = new StatusCodeResult(rejection);
+            return;
+        }
+
+        await next();
+    }
+}
 
 /// <summary>
 /// The check every progress form passes before anything is read or written. (Whether a POST is
@@ -8,7 +32,7 @@ namespace Relational.Progress;
 internal static class ProgressForms
 {
     /// <summary>The only fields a progress form has.</summary>
-    private static readonly HashSet<string> Fields = new(["article", "section"], StringComparer.Ordinal);
+    private static readonly HashSet<string> Fields = new(["article", "section", "choice"], StringComparer.Ordinal);
 
     /// <summary>
     /// Null when a POST may go ahead, else 400: a chunked body, a body that is not a readable form,

@@ -25,6 +25,9 @@ public sealed record ProgressOutcome(string Name, string Message, bool IsProblem
 
     public static readonly ProgressOutcome Adopted = new("adopted", "This device now carries your place.");
 
+    public static readonly ProgressOutcome KeptMine = new("kept-mine",
+        "Nothing changed: this device keeps its own place, and the link was not used.");
+
     public static readonly ProgressOutcome NotRemembered = new("not-remembered",
         "This device isn’t remembering your place, so nothing was saved.", IsProblem: true);
 
@@ -32,7 +35,7 @@ public sealed record ProgressOutcome(string Name, string Message, bool IsProblem
         "We couldn’t save that right now. Reading works as usual; you could try again later.", IsProblem: true);
 
     private static readonly FrozenDictionary<string, ProgressOutcome> ByName =
-        new[] { Remembered, Finished, Saved, Forgotten, LinkRevoked, Adopted, NotRemembered, Unavailable }
+        new[] { Remembered, Finished, Saved, Forgotten, LinkRevoked, Adopted, KeptMine, NotRemembered, Unavailable }
             .ToFrozenDictionary(o => o.Name, StringComparer.Ordinal);
 
     public static ProgressOutcome? FromQuery(HttpRequest request) =>

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Relational.Content;
@@ -16,6 +15,7 @@ namespace Relational.Progress;
 /// would be set before anyone opts in): the Safety request guard lets only same-origin POSTs in.
 /// </summary>
 [IgnoreAntiforgeryToken]
+[ProgressForm]
 public sealed class ProgressPageModel(
     IReadingProgressStore store,
     ProgressForPages pages,
@@ -172,17 +172,6 @@ public sealed class ProgressPageModel(
     }
 
     public IActionResult OnPost() => NotFound();
-
-    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
-    {
-        if (await ProgressForms.RejectAsync(Request) is { } rejection)
-        {
-            context.Result = StatusCode(rejection);
-            return;
-        }
-
-        await next();
-    }
 
     private PageResult ShowPage()
     {

@@ -1,89 +1,128 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
+using Relational.Content;
 using Relational.Site;
 
 namespace Relational.Progress;
 
 /// <summary>
-/// <c>/progress/resume/{token}</c>: a private resume link. Opening it only asks; the reader's
-/// button press (a POST) adopts the progress, so a link preview never sets a cookie. The token is
-/// a secret: request logs show only the route template, and the page is never cached.
+/// <c>/progress/resume/{token}</c>: a private resume link. Opening it only asks, and answers the
+/// same for every well-formed token, live or not, without looking it up: a GET never tells whether
+/// a link is real. The reader's button press (a POST) adopts the progress, so a link preview never sets a
+/// cookie. A link works once. If this device already has progress of its own, nothing is replaced
+/// until the reader has seen both and chosen. The token is a secret: request logs show only the
+/// route template, and the page is never cached.
 /// </summary>
 [IgnoreAntiforgeryToken]
-public sealed class ResumeModel(IReadingProgressStore store, IOptions<ProgressOptions> options) : PageModel
+[ProgressForm]
+public sealed class ResumeModel(IReadingProgressStore store, CatalogueProvider catalogue, IOptions<ProgressOptions> options) : PageModel
 {
+    public const string Replace = "replace";
+
+    public const string Keep = "keep";
+
+    /// <summary>What the reader chose when this device had progress of its own; absent the first time.</summary>
+    [BindProperty]
+    [RegularExpression("^(replace|keep)$")]
+    public string? Choice { get; set; }
+
     public string? Problem { get; private set; }
 
-    /// <summary>Asks first; a link that no longer works says so at once (no cookie either way).</summary>
-    public async Task<PageResult> OnGetAsync(string token)
-    {
-        if (!ResumeToken.TryParse(token, out var resume))
-        {
-            return Show(StatusCodes.Status404NotFound, NotWorking);
-        }
+    /// <summary>This device's own progress and the link's, in words, when the reader must choose.</summary>
+    public (string Mine, string Carried)? Difference { get; private set; }
 
-        try
-        {
-            return await store.ResumeLinkExistsAsync(resume, HttpContext.RequestAborted)
-                ? Show(StatusCodes.Status200OK, null)
-                : Show(StatusCodes.Status404NotFound, NotWorking);
-        }
-        catch (ProgressUnavailableException)
-        {
-            return Show(StatusCodes.Status503ServiceUnavailable, Unavailable);
-        }
-    }
+    /// <summary>
+    /// The same page for every token of the right shape, without looking it up; only a token
+    /// that no link could ever have (not 256 bits of base64url) is answered 404.
+    /// </summary>
+    public PageResult OnGet(string token) => ResumeToken.TryParse(token, out _)
+        ? Show(StatusCodes.Status200OK, null)
+        : Show(StatusCodes.Status404NotFound, NotWorking);
 
     public async Task<IActionResult> OnPostAsync(string token)
     {
-        if (Request.Form.Count > 0)
+        if (!ModelState.IsValid)
         {
             return BadRequest();
         }
 
+        if (Choice == Keep)
+        {
+            return Back(ProgressOutcome.KeptMine);
+        }
+
         if (!ResumeToken.TryParse(token, out var resume))
         {
             return Show(StatusCodes.Status404NotFound, NotWorking);
         }
 
-        var key = ReaderKey.New();
-        bool adopted;
+        var previous = ReaderCookie.Read(Request);
+        var cancel = HttpContext.RequestAborted;
         try
         {
-            adopted = await store.AdoptAsync(resume, key, ReaderCookie.Read(Request), HttpContext.RequestAborted);
+            if (Choice is null && previous is not null && await store.FindAsync(previous, cancel) is { } mine && HasAny(mine))
+            {
+                if (await store.FindByResumeLinkAsync(resume, cancel) is not { } carried)
+                {
+                    return Show(StatusCodes.Status404NotFound, NotWorking);
+                }
+
+                Difference = (Describe(mine), Describe(carried));
+                return Show(StatusCodes.Status200OK, null);
+            }
+
+            var key = ReaderKey.New();
+            if (!await store.AdoptAsync(resume, key, previous, cancel))
+            {
+                return Show(StatusCodes.Status404NotFound, NotWorking);
+            }
+
+            ReaderCookie.Write(Response, key, options.Value.RetentionDays);
+            return Back(ProgressOutcome.Adopted);
         }
         catch (ProgressUnavailableException)
         {
             return Show(StatusCodes.Status503ServiceUnavailable, Unavailable);
         }
-
-        if (!adopted)
-        {
-            return Show(StatusCodes.Status404NotFound, NotWorking);
-        }
-
-        ReaderCookie.Write(Response, key, options.Value.RetentionDays);
-        ReaderCookie.MarkPersonal(Response);
-        Response.Headers.Location = ProgressOutcome.Adopted.AppendTo("/progress");
-        return StatusCode(StatusCodes.Status303SeeOther);
-    }
-
-    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
-    {
-        if (await ProgressForms.RejectAsync(Request) is { } rejection)
-        {
-            context.Result = StatusCode(rejection);
-            return;
-        }
-
-        await next();
     }
 
     private const string Unavailable = "We couldn’t do that right now. Reading works as usual; you could try the link again later.";
 
-    private const string NotWorking = "This link doesn’t work any more. It may have been revoked, or the progress it carried was forgotten.";
+    private const string NotWorking = "This link doesn’t work. It may have been used already (a link works once), revoked, or the progress it carried was forgotten.";
+
+    private static bool HasAny(ReaderProgress progress) => progress.SavedPlace is not null || !progress.Sections.IsEmpty;
+
+    /// <summary>"3 parts finished and 1 started; saved place: part 4, …", per article.</summary>
+    private string Describe(ReaderProgress progress)
+    {
+        var lines = new List<string>();
+        foreach (var article in catalogue.Current.Articles)
+        {
+            var parts = progress.Sections.Where(s => s.Part.Article == article.Slug).ToList();
+            var finished = parts.Count(s => s.State == SectionState.Finished);
+            var started = parts.Count - finished;
+            var saved = progress.SavedPlace is { } place && place.Part.Article == article.Slug ? article.FindSection(place.Part.Section) : null;
+            if (parts.Count == 0 && saved is null)
+            {
+                continue;
+            }
+
+            var line = $"{article.Title}: {finished} of {article.Sections.Length} parts finished, {started} started";
+            lines.Add(saved is null ? line : $"{line}; saved place: part {saved.Number}, {saved.Title}");
+        }
+
+        return lines.Count == 0 ? "Nothing read yet." : string.Join(" ", lines.Select(l => l + "."));
+    }
+
+    private StatusCodeResult Back(ProgressOutcome outcome)
+    {
+        ReaderCookie.MarkPersonal(Response);
+        // 303 See Other: the browser follows with a GET, so reloading never re-sends the form.
+        Response.Headers.Location = outcome.AppendTo(Url.Page("/Progress/ProgressPage", new { handler = (string?)null })!);
+        return StatusCode(StatusCodes.Status303SeeOther);
+    }
 
     private PageResult Show(int status, string? problem)
     {

@@ -42,7 +42,7 @@ public sealed class SqliteReadingProgressStore : IReadingProgressStore, IDisposa
         }, cancellationToken);
 
     public Task<ReaderProgress?> FindAsync(ReaderKey key, CancellationToken cancellationToken = default) =>
-        _db.RunAsync(write: false, db => ReadProgressAsync(db, key, cancellationToken), cancellationToken);
+        _db.RunAsync(write: false, db => ReadProgressAsync(db, ByKey, key.Hash(), cancellationToken), cancellationToken);
 
     public Task<ReaderProgress?> RecordOpenedAsync(ReaderKey key, SectionRef opened, SectionRef? previous, CancellationToken cancellationToken = default) =>
         _db.RunAsync(write: true, async db =>
@@ -70,7 +70,7 @@ public sealed class SqliteReadingProgressStore : IReadingProgressStore, IDisposa
                     cancellationToken, ("$reader", readerId), ("$article", before.Article), ("$section", before.Section), ("$now", now));
             }
 
-            return await ReadProgressAsync(db, key, cancellationToken);
+            return await ReadProgressAsync(db, ByKey, key.Hash(), cancellationToken);
         }, cancellationToken);
 
     public Task<bool> MarkFinishedAsync(ReaderKey key, SectionRef part, CancellationToken cancellationToken = default) =>
@@ -102,10 +102,8 @@ public sealed class SqliteReadingProgressStore : IReadingProgressStore, IDisposa
         return created ? token : null;
     }
 
-    public Task<bool> ResumeLinkExistsAsync(ResumeToken token, CancellationToken cancellationToken = default) =>
-        _db.RunAsync(write: false, async db =>
-            await db.ScalarAsync("SELECT 1 FROM resume_links WHERE token_hash = $token", cancellationToken, ("$token", token.Hash())) is not null,
-            cancellationToken);
+    public Task<ReaderProgress?> FindByResumeLinkAsync(ResumeToken token, CancellationToken cancellationToken = default) =>
+        _db.RunAsync(write: false, db => ReadProgressAsync(db, ByResumeLink, token.Hash(), cancellationToken), cancellationToken);
 
     public Task<bool> RevokeResumeLinkAsync(ReaderKey key, CancellationToken cancellationToken = default) =>
         WriteForReaderAsync(key, (db, readerId, _) =>
@@ -115,7 +113,8 @@ public sealed class SqliteReadingProgressStore : IReadingProgressStore, IDisposa
     public Task<bool> AdoptAsync(ResumeToken token, ReaderKey newKey, ReaderKey? previousKey, CancellationToken cancellationToken = default) =>
         _db.RunAsync(write: true, async db =>
         {
-            if (await db.ScalarAsync("SELECT reader_id FROM resume_links WHERE token_hash = $token",
+            // Used once: the link is gone as soon as a device has adopted it.
+            if (await db.ScalarAsync("DELETE FROM resume_links WHERE token_hash = $token RETURNING reader_id",
                     cancellationToken, ("$token", token.Hash())) is not long readerId)
             {
                 return false;
@@ -153,21 +152,29 @@ public sealed class SqliteReadingProgressStore : IReadingProgressStore, IDisposa
                 cancellationToken, ("$cutoff", StoreRows.Milliseconds(_clock.GetUtcNow() - _retention))),
             cancellationToken);
 
-    private static async Task<ReaderProgress?> ReadProgressAsync(SqliteDb db, ReaderKey key, CancellationToken cancellationToken)
+    /// <summary>A reader's progress, found by one of their device keys (<c>$id</c>).</summary>
+    private static readonly string ByKey = ProgressQuery("SELECT reader_id FROM reader_keys WHERE key_hash = $id");
+
+    /// <summary>The progress a live resume link (<c>$id</c>) carries.</summary>
+    private static readonly string ByResumeLink = ProgressQuery("SELECT reader_id FROM resume_links WHERE token_hash = $id");
+
+    /// <summary>The two statements that read one reader's progress; <paramref name="readerOf"/> selects the reader's id.</summary>
+    private static string ProgressQuery(string readerOf) =>
+        $"""
+        SELECT r.id, r.created_at, r.last_active_at, r.saved_article, r.saved_section, r.saved_at,
+               (SELECT max(created_at) FROM resume_links WHERE reader_id = r.id),
+               (SELECT count(*) FROM reader_keys WHERE reader_id = r.id)
+        FROM readers r
+        WHERE r.id = ({readerOf});
+        SELECT article_slug, section_slug, started_at, last_opened_at, finished_at
+        FROM section_progress
+        WHERE reader_id = ({readerOf})
+        ORDER BY article_slug, started_at;
+        """;
+
+    private static async Task<ReaderProgress?> ReadProgressAsync(SqliteDb db, string query, byte[] id, CancellationToken cancellationToken)
     {
-        await using var statement = db.Statement(
-            """
-            SELECT r.id, r.created_at, r.last_active_at, r.saved_article, r.saved_section, r.saved_at,
-                   (SELECT max(created_at) FROM resume_links WHERE reader_id = r.id),
-                   (SELECT count(*) FROM reader_keys WHERE reader_id = r.id)
-            FROM reader_keys k JOIN readers r ON r.id = k.reader_id
-            WHERE k.key_hash = $key;
-            SELECT article_slug, section_slug, started_at, last_opened_at, finished_at
-            FROM section_progress
-            WHERE reader_id = (SELECT reader_id FROM reader_keys WHERE key_hash = $key)
-            ORDER BY article_slug, started_at;
-            """,
-            ("$key", key.Hash()));
+        await using var statement = db.Statement(query, ("$id", id));
         await using var rows = await statement.Command.ExecuteReaderAsync(cancellationToken);
         return await StoreRows.ReadProgressAsync(rows, cancellationToken);
     }

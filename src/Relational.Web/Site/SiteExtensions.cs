@@ -71,8 +71,10 @@ public static class SiteExtensions
     public static WebApplication MapSite(this WebApplication app)
     {
         app.MapHealthChecks("/healthz");
+        StaticAssetCheck.EnsureManifest(app.Environment);
         app.MapStaticAssets();
         app.MapRazorPages().WithStaticAssets();
+        StaticAssetCheck.EnsureWhole(app);
         return app;
     }
 

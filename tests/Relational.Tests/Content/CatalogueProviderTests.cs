@@ -50,10 +50,11 @@ public sealed class CatalogueProviderTests
         folder.Edit("healing-trauma-in-relationship/07-what-changes-when-healing-happens-in-relationship.md", t => t.Replace("summary:", "summery:", StringComparison.Ordinal));
         using var site = new SiteFactory().With("Content:Path", folder.Root);
 
-        var error = Assert.Throws<ContentException>(() => site.CreateClient());
+        var error = Assert.Throws<Relational.Site.CannotStartException>(() => site.CreateClient());
 
         Assert.Contains("07-what-changes-when-healing-happens-in-relationship.md", error.Message, StringComparison.Ordinal);
         Assert.Contains("'summary'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Content:Path", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

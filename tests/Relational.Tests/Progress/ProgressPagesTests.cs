@@ -178,13 +178,18 @@ public sealed class ProgressPagesTests : IDisposable
         Assert.NotNull(done.QuerySelector("form[action='/progress/remember']"));
     }
 
+    private static async Task<Uri> MakeLinkAsync(HttpClient owner)
+    {
+        var linkPage = await Html.ParseAsync(await (await owner.PostFormAsync("/progress/link")).TextAsync());
+        return new Uri(linkPage.QuerySelector("#resume-url")!.GetAttribute("value")!);
+    }
+
     [Fact]
-    public async Task A_resume_link_carries_progress_to_a_second_device_until_revoked()
+    public async Task A_resume_link_carries_progress_to_a_second_device_once()
     {
         using var first = Browser();
         await first.PostFormAsync("/progress/remember", Forms.Place(Slug(4)));
-        var linkPage = await Html.ParseAsync(await (await first.PostFormAsync("/progress/link")).TextAsync());
-        var link = new Uri(linkPage.QuerySelector("#resume-url")!.GetAttribute("value")!);
+        var link = await MakeLinkAsync(first);
         Assert.StartsWith("/progress/resume/", link.AbsolutePath);
 
         using var second = Browser();
@@ -192,18 +197,111 @@ public sealed class ProgressPagesTests : IDisposable
         Assert.False(ask.Headers.Contains("Set-Cookie"));
         var askPage = await Html.ParseAsync(await ask.TextAsync());
         Assert.NotNull(askPage.QuerySelector("form[method=post] button"));
+        Assert.Contains("Whoever made this link will see what is read on this device", askPage.QuerySelector("main")!.TextContent);
         var adopted = await Html.ParseAsync(await (await second.PostFormAsync(link.AbsolutePath)).TextAsync());
         Assert.Equal("This device now carries your place.", adopted.QuerySelector("[role=status]")!.TextContent);
         var cover = await second.GetDocumentAsync(Article.Url);
         Assert.StartsWith("Continue from part 4:", cover.QuerySelector(".continue-offer a")!.TextContent);
 
-        var revoked = await Html.ParseAsync(await (await first.PostFormAsync("/progress/revokelink")).TextAsync());
-        Assert.Contains("revoked", revoked.QuerySelector("[role=status]")!.TextContent);
+        // Used once: the next device is told it does not work, and nothing of it is left.
         using var third = Browser();
         using var refused = await third.PostFormAsync(link.AbsolutePath);
         Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
-        Assert.Contains("work any more", await refused.Content.ReadAsStringAsync());
+        Assert.Contains("doesn’t work", (await Html.ParseAsync(await refused.Content.ReadAsStringAsync())).QuerySelector("main")!.TextContent);
+        Assert.False(refused.Headers.Contains("Set-Cookie"));
         Assert.Equal(0, Database.Count(DatabasePath, "resume_links"));
+    }
+
+    [Fact]
+    public async Task A_revoked_resume_link_no_longer_works()
+    {
+        using var first = Browser();
+        await first.PostFormAsync("/progress/remember", Forms.Place(Slug(4)));
+        var link = await MakeLinkAsync(first);
+
+        var revoked = await Html.ParseAsync(await (await first.PostFormAsync("/progress/revokelink")).TextAsync());
+        Assert.Contains("revoked", revoked.QuerySelector("[role=status]")!.TextContent);
+
+        using var second = Browser();
+        using var refused = await second.PostFormAsync(link.AbsolutePath);
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Equal(0, Database.Count(DatabasePath, "resume_links"));
+    }
+
+    [Fact]
+    public async Task Opening_a_resume_link_answers_the_same_for_a_live_and_an_unknown_token()
+    {
+        using var owner = Browser();
+        await owner.PostFormAsync("/progress/remember", Forms.Place(Slug(4)));
+        var live = (await MakeLinkAsync(owner)).AbsolutePath;
+        var unknown = "/progress/resume/" + Relational.Progress.ResumeToken.New().Value;
+
+        using var stranger = RawClient();
+        using var liveAnswer = await stranger.GetAsync(live);
+        using var unknownAnswer = await stranger.GetAsync(unknown);
+
+        Assert.Equal(HttpStatusCode.OK, liveAnswer.StatusCode);
+        Assert.Equal(liveAnswer.StatusCode, unknownAnswer.StatusCode);
+        Assert.Equal(await liveAnswer.Content.ReadAsStringAsync(), await unknownAnswer.Content.ReadAsStringAsync());
+        Assert.Equal(
+            liveAnswer.Headers.Concat(liveAnswer.Content.Headers).Where(h => h.Key != "Date").Select(h => h.Key + ": " + string.Join(",", h.Value)).Order(),
+            unknownAnswer.Headers.Concat(unknownAnswer.Content.Headers).Where(h => h.Key != "Date").Select(h => h.Key + ": " + string.Join(",", h.Value)).Order());
+    }
+
+    [Fact]
+    public async Task Adopting_a_link_on_a_device_with_its_own_progress_asks_first_and_keeps_it_unless_told()
+    {
+        using var owner = Browser();
+        await owner.PostFormAsync("/progress/remember", Forms.Place(Slug(4)));
+        await owner.PostFormAsync("/progress/finished", Forms.Place(Slug(4)));
+        var link = (await MakeLinkAsync(owner)).AbsolutePath;
+        using var device = Browser();
+        await device.PostFormAsync("/progress/remember", Forms.Place(Slug(2)));
+        await device.PostFormAsync("/progress/save", Forms.Place(Slug(2)));
+
+        // First press: nothing changes; both are shown.
+        using var asked = await device.PostFormAsync(link);
+        Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        Assert.False(asked.Headers.Contains("Set-Cookie"));
+        var choice = await Html.ParseAsync(await asked.Content.ReadAsStringAsync());
+        var shown = choice.QuerySelectorAll("dd").Select(d => d.TextContent).ToArray();
+        Assert.Equal(2, shown.Length);
+        Assert.Contains($"0 of {Article.Sections.Length} parts finished, 1 started; saved place: part 2", shown[0]);
+        Assert.Contains($"1 of {Article.Sections.Length} parts finished, 0 started", shown[1]);
+        Assert.Contains("Whoever made the link will then see what is read on this device", choice.QuerySelector("main")!.TextContent);
+        Assert.NotNull(choice.QuerySelector("button[name=choice][value=replace]"));
+        Assert.NotNull(choice.QuerySelector("button[name=choice][value=keep]"));
+        Assert.Equal(2, Database.Count(DatabasePath, "readers"));
+
+        // "Keep mine": this device's place stays, and the link is not used up.
+        using var kept = await device.PostFormAsync(link, [new("choice", "keep")]);
+        Assert.Contains("progress=kept-mine", kept.RequestMessage!.RequestUri!.ToString());
+        Assert.StartsWith("Continue from part 2:", (await device.GetDocumentAsync(Article.Url)).QuerySelector(".continue-offer a")!.TextContent);
+        Assert.Equal(1, Database.Count(DatabasePath, "resume_links"));
+
+        // "Replace mine": the link's place, and this device's own records are gone.
+        using var replaced = await device.PostFormAsync(link, [new("choice", "replace")]);
+        Assert.Contains("progress=adopted", replaced.RequestMessage!.RequestUri!.ToString());
+        Assert.StartsWith("Continue from part 4:", (await device.GetDocumentAsync(Article.Url)).QuerySelector(".continue-offer a")!.TextContent);
+        Assert.Equal(1, Database.Count(DatabasePath, "readers"));
+        Assert.Equal(0, Database.Count(DatabasePath, "resume_links"));
+    }
+
+    [Theory]
+    [InlineData("choice=merge")]
+    [InlineData("token=other")]
+    public async Task A_resume_form_with_an_unknown_choice_or_field_gets_400(string body)
+    {
+        using var client = RawClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/progress/resume/" + Relational.Progress.ResumeToken.New().Value)
+        {
+            Content = new StringContent(body, System.Text.Encoding.ASCII, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.Add("Sec-Fetch-Site", "same-origin");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
     [Fact]

@@ -111,14 +111,14 @@ public abstract class ReadingProgressStoreContract
     }
 
     [Fact]
-    public async Task A_resume_link_adopts_the_same_progress_under_a_new_key_until_revoked()
+    public async Task A_resume_link_adopts_the_same_progress_under_a_new_key_once()
     {
         var first = ReaderKey.New();
         await Store.RememberAsync(first);
         await Store.RecordOpenedAsync(first, Part2, null);
         var token = await Store.CreateResumeLinkAsync(first);
         Assert.NotNull(token);
-        Assert.True(await Store.ResumeLinkExistsAsync(token));
+        Assert.Equal(Part2, Assert.Single((await Store.FindByResumeLinkAsync(token))!.Sections).Part);
 
         var second = ReaderKey.New();
         Assert.True(await Store.AdoptAsync(token, second, null));
@@ -126,10 +126,25 @@ public abstract class ReadingProgressStoreContract
         Assert.Equal(Part2, Assert.Single(seen!.Sections).Part);
         Assert.Equal(2, seen.Devices);
 
-        Assert.True(await Store.RevokeResumeLinkAsync(first));
-        Assert.False(await Store.ResumeLinkExistsAsync(token));
+        // Used up: a second device cannot adopt it, and it carries nothing any more.
+        Assert.Null(await Store.FindByResumeLinkAsync(token));
         Assert.False(await Store.AdoptAsync(token, ReaderKey.New(), null));
-        Assert.NotNull(await Store.FindAsync(second));
+        Assert.Equal(0, Count("resume_links"));
+        Assert.Equal(2, (await Store.FindAsync(first))!.Devices);
+    }
+
+    [Fact]
+    public async Task A_revoked_resume_link_carries_nothing()
+    {
+        var key = ReaderKey.New();
+        await Store.RememberAsync(key);
+        var token = await Store.CreateResumeLinkAsync(key);
+
+        Assert.True(await Store.RevokeResumeLinkAsync(key));
+
+        Assert.Null(await Store.FindByResumeLinkAsync(token!));
+        Assert.False(await Store.AdoptAsync(token!, ReaderKey.New(), null));
+        Assert.NotNull(await Store.FindAsync(key));
     }
 
     [Fact]
@@ -140,9 +155,9 @@ public abstract class ReadingProgressStoreContract
         var old = await Store.CreateResumeLinkAsync(key);
         var fresh = await Store.CreateResumeLinkAsync(key);
 
+        Assert.Equal(1, Count("resume_links"));
         Assert.False(await Store.AdoptAsync(old!, ReaderKey.New(), null));
         Assert.True(await Store.AdoptAsync(fresh!, ReaderKey.New(), null));
-        Assert.Equal(1, Count("resume_links"));
     }
 
     [Fact]

@@ -126,9 +126,9 @@ public static class HostileRequests
             Get("cookie: forged reader id on the progress page", "/progress", 200, Answer.Ordinary, $"Cookie: relational-reader={ForgedId}"),
 
             // Forged resume tokens
-            // A link that does not (or no longer) work says so at once; a token is 256 random bits, so
-            // telling a forged one apart gives nothing away.
-            Get("resume: forged token", "/progress/resume/" + ForgedToken, 404, Answer.CalmPage),
+            // A well-formed token gets the same page as a live one (it is not looked up); a token no
+            // link could have says at once that the link does not work.
+            Get("resume: forged token", "/progress/resume/" + ForgedToken, 200, Answer.Ordinary),
             Get("resume: short token", "/progress/resume/hostile", 404, Answer.CalmPage),
             Get("resume: empty token", "/progress/resume/", 404, Answer.CalmPage),
             Get("resume: token with markup", "/progress/resume/%3Cscript%3Ehostile%3C%2Fscript%3E", 404, Answer.CalmPage),

@@ -21,25 +21,34 @@ public sealed class SiteProcess : IDisposable
 
     /// <summary>With an open-file limit, the process runs under <c>prlimit --nofile</c> (soft and hard).</summary>
     public SiteProcess(string databasePath, int? openFileLimit, params (string Key, string Value)[] settings)
+        : this(
+            openFileLimit is null ? "dotnet" : "prlimit",
+            openFileLimit is { } limit
+                ? [$"--nofile={limit}", "dotnet", Path.Combine(AppContext.BaseDirectory, "Relational.Web.dll")]
+                : [Path.Combine(AppContext.BaseDirectory, "Relational.Web.dll")],
+            AppContext.BaseDirectory,
+            databasePath,
+            [("Content__Path", Paths.Content), .. settings])
+    {
+    }
+
+    /// <summary>
+    /// Any way of starting the site (a published build, <c>dotnet run</c>), from
+    /// <paramref name="workingDirectory"/>, in Production, on a free loopback port.
+    /// </summary>
+    public SiteProcess(string fileName, string[] arguments, string workingDirectory, string databasePath, (string Key, string Value)[] settings)
     {
         DatabasePath = databasePath;
         Port = FreePort();
-        string[] command = ["dotnet", Path.Combine(AppContext.BaseDirectory, "Relational.Web.dll")];
-        if (openFileLimit is { } limit)
+        var start = new ProcessStartInfo(fileName, arguments)
         {
-            command = ["prlimit", $"--nofile={limit}", .. command];
-        }
-
-        var start = new ProcessStartInfo(command[0], command[1..])
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Content__Path"] = Paths.Content;
         start.Environment["Content__WatchForChanges"] = "false";
         start.Environment["Progress__DatabasePath"] = databasePath;
         start.Environment["Safety__PostsPerWindow"] = "1000000";
@@ -79,7 +88,10 @@ public sealed class SiteProcess : IDisposable
     public async Task WaitUntilReadyAsync()
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        for (var attempt = 0; attempt < 150; attempt++)
+        // A deadline rather than a count of attempts: on a machine shared by several builds, a
+        // start (`dotnet run` evaluates the project first) can take well over 30 s.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (DateTime.UtcNow < deadline)
         {
             Assert.False(_process.HasExited, "the site stopped: " + Output);
             try
@@ -100,7 +112,16 @@ public sealed class SiteProcess : IDisposable
             await Task.Delay(200);
         }
 
-        Assert.Fail("the site did not start: " + Output);
+        Assert.Fail("the site did not start within 120 s: " + Output);
+    }
+
+    /// <summary>Waits for the site to end on its own (it refused to start) and gives its exit code.</summary>
+    public async Task<int> ExitCodeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(timeout.Token);
+        _process.WaitForExit();
+        return _process.ExitCode;
     }
 
     /// <summary>SIGKILL: no shutdown, no flush, no goodbye.</summary>
