@@ -20,7 +20,14 @@ if ! command -v sqlite3 >/dev/null; then
     || { echo "could not install sqlite3"; exit 1; }
 fi
 
-if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# The text-browser tests read and save with Debian's lynx itself.
+if ! command -v lynx >/dev/null; then
+  echo "Installing Debian's lynx for the text-browser tests…"
+  as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq lynx >/dev/null \
+    || { echo "could not install lynx"; exit 1; }
+fi
+
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -d node_modules/@mozilla/readability ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error || { echo "npm ci failed"; exit 1; }
 fi
 

@@ -114,7 +114,11 @@ public sealed class ComfortTests(BrowserFixture browser) : BrowserTest(browser)
 
         Assert.Equal("Reading", await page.TitleAsync());
         Assert.Equal("/favicon-neutral.svg", await page.Locator("link[rel=icon]").GetAttributeAsync("href"));
-        await Assertions.Expect(page.Locator("#share-url")).ToHaveValueAsync(Browser.BaseUrl + Site.Part(3) + "?discreet=1");
+        // The link to share is the part's neutral address, with no topic words in it.
+        var neutral = await page.Locator("[data-share]").GetAttributeAsync("data-share-discreet");
+        Assert.Matches("^" + System.Text.RegularExpressions.Regex.Escape(Browser.BaseUrl) + "/read/[0-9a-f]{10}$", neutral);
+        await Assertions.Expect(page.Locator("#share-url")).ToHaveValueAsync(neutral!);
+        await Assertions.Expect(page.Locator("[data-share-address]")).ToHaveTextAsync(neutral!);
     }
 
     [Fact]

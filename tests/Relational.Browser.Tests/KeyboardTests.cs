@@ -49,7 +49,7 @@ public sealed class KeyboardTests(BrowserFixture browser) : BrowserTest(browser)
     }
 
     [Fact]
-    public async Task Arrow_keys_stay_put_in_a_field_or_with_a_modifier_held()
+    public async Task Arrow_keys_stay_put_while_anything_interactive_has_focus_or_a_modifier_is_held()
     {
         var context = await NewContextAsync();
         // Every navigation the page starts, noted when it starts (the navigate event fires inside
@@ -66,6 +66,13 @@ public sealed class KeyboardTests(BrowserFixture browser) : BrowserTest(browser)
 
         await page.Keyboard.PressAsync("Shift+ArrowRight");
         await page.Keyboard.PressAsync("Control+ArrowLeft");
+        // A link or a button has focus: the arrows are the reader's own (scrolling, a screen reader).
+        await page.GetByRole(AriaRole.Link, new() { Name = "Back to contents" }).FocusAsync();
+        await page.Keyboard.PressAsync("ArrowRight");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remember my place on this device" }).FocusAsync();
+        await page.Keyboard.PressAsync("ArrowLeft");
+        await page.Locator(".pause__breathing summary").FocusAsync();
+        await page.Keyboard.PressAsync("ArrowRight");
         await page.Locator("#share-url").FocusAsync();
         await page.Keyboard.PressAsync("ArrowLeft");
         await page.Keyboard.PressAsync("ArrowRight");

@@ -17,7 +17,7 @@ public static partial class ContentLoader
 
     /// <summary>Slugs that would shadow a route of their own.</summary>
     private static readonly FrozenSet<string> Reserved = FrozenSet.Create(
-        StringComparer.Ordinal, "all", "healthz", "staying-safe", "preferences", "progress", "status", "css", "js");
+        StringComparer.Ordinal, "all", "healthz", "staying-safe", "preferences", "progress", "status", "css", "js", "previews", "read");
 
     [GeneratedRegex("^[a-z0-9]+(?:-[a-z0-9]+)*$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex SlugPattern();

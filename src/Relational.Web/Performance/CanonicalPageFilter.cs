@@ -34,7 +34,11 @@ internal sealed class CanonicalPageFilter : IAsyncPageFilter
         }
 
         var canonical = CanonicalPath(context);
-        if (canonical is not null && !string.Equals(canonical, request.Path.Value, StringComparison.Ordinal))
+        // Only another spelling of the same address (case, a trailing slash) redirects; a page that
+        // names another address as canonical (a discreet link) is served where it was asked for.
+        var path = request.Path.Value ?? "";
+        if (canonical is not null && !string.Equals(canonical, path, StringComparison.Ordinal)
+            && string.Equals(canonical, path.Length > 1 ? path.TrimEnd('/') : path, StringComparison.OrdinalIgnoreCase))
         {
             executed.Result = new RedirectResult(canonical + request.QueryString.Value, permanent: true);
             return;

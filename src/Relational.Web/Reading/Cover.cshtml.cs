@@ -23,7 +23,10 @@ public sealed class CoverModel(CatalogueProvider catalogue, ProgressForPages pro
 
         Article = found;
         Progress = await progress.FindAsync(HttpContext);
-        new PageMeta(found.Title, found.Description, found.Url, "article").ApplyTo(ViewData);
+        new PageMeta(found.Title, found.Description, found.Url, "article", found.Author)
+        {
+            Image = (PreviewCards.Path(PreviewCard.For(found)), $"{found.Title}, a reading series in {found.Sections.Length} short parts."),
+        }.ApplyTo(ViewData);
         return Page();
     }
 }

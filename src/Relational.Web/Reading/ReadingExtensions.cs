@@ -8,6 +8,11 @@ public static class ReadingExtensions
     {
         builder.Services.Configure<RouteOptions>(options =>
             options.SetParameterPolicy<SlugRouteConstraint>(SlugRouteConstraint.Name));
+        builder.Services.AddSingleton<PartFragments>();
+        builder.Services.AddSingleton<PreviewCards>();
+        // A part's neutral address serves the same page (Safety/DiscreetMode).
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(options =>
+            options.Conventions.AddPageRoute("/Reading/Section", "read/{id:regex(^[0-9a-f]{{10}}$)}"));
         return builder;
     }
 
@@ -16,6 +21,19 @@ public static class ReadingExtensions
         // Load the catalogue now, not on the first request: a broken content file stops start-up
         // here, with a message naming the file.
         _ = app.Services.GetRequiredService<CatalogueProvider>();
+
+        // A part's preview image, named by its version: a changed title is a new address, so each
+        // can be kept for a year.
+        app.MapMethods("/previews/{version}.png", [HttpMethods.Get, HttpMethods.Head], (string version, CatalogueProvider catalogue, PreviewCards cards, HttpContext context) =>
+        {
+            if (cards.Find(catalogue.Current, version) is not { } card)
+            {
+                return Results.NotFound();
+            }
+
+            context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+            return Results.Bytes(cards.Png(card), "image/png");
+        });
         return app;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Relational.Content;
 using Relational.Performance;
 using Relational.Progress;
+using Relational.Safety;
 using Relational.Site;
 
 namespace Relational.Reading;
@@ -18,22 +19,41 @@ public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls, P
 
     public ProgressView Progress { get; private set; } = ProgressView.Off;
 
-    public async Task<IActionResult> OnGetAsync(string article, string section)
+    /// <summary>Names this part in this version of the content: the key for <see cref="PartFragments"/>.</summary>
+    public string FragmentKey { get; private set; } = "";
+
+    /// <summary>The part's neutral address (discreet mode copies it).</summary>
+    public string DiscreetUrl { get; private set; } = "";
+
+    /// <summary>
+    /// A part, reached at its own address or at its neutral one (<c>/read/{id}</c>, see
+    /// <see cref="DiscreetMode"/>), which serves the same text under a neutral head.
+    /// </summary>
+    public async Task<IActionResult> OnGetAsync(string? article, string? section, string? id)
     {
         var content = catalogue.Current;
-        if (content.FindArticle(article) is not { } foundArticle
-            || foundArticle.FindSection(section) is not { } foundSection)
+        var found = id is not null
+            ? DiscreetMode.Find(content, id)
+            : content.FindArticle(article ?? "") is { } a && a.FindSection(section ?? "") is { } s ? (a, s) : null;
+        if (found is not var (foundArticle, foundSection))
         {
             return NotFound();
         }
 
         Article = foundArticle;
         Section = foundSection;
+        FragmentKey = $"{content.Version} {foundArticle.Slug} {foundSection.Slug}";
         Progress = await progress.ForSectionAsync(HttpContext, foundArticle, foundSection);
-        var path = foundArticle.SectionUrl(foundSection);
+        var discreetPath = DiscreetMode.AddressOf(foundArticle, foundSection);
+        var path = DiscreetMode.IsRequested(Request) ? discreetPath : foundArticle.SectionUrl(foundSection);
         ShareUrl = urls.Absolute(Request, path);
-        new PageMeta($"{foundSection.Title} — Part {foundSection.Number} of {foundArticle.Sections.Length}", foundSection.Excerpt, path, "article")
-            .ApplyTo(ViewData);
+        DiscreetUrl = urls.Absolute(Request, discreetPath);
+        var position = $"Part {foundSection.Number} of {foundArticle.Sections.Length}";
+        new PageMeta($"{foundSection.Title} — {position}", foundSection.Summary, path, "article", foundArticle.Author)
+        {
+            Image = (PreviewCards.Path(PreviewCard.For(foundArticle, foundSection)), $"{foundSection.Title}. {foundArticle.Title}, {position}."),
+        }.ApplyTo(ViewData);
         return Page();
     }
+
 }

@@ -139,8 +139,10 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
     }
 
     /// <summary>
-    /// A browser says where a form came from in <c>Sec-Fetch-Site</c>; one without it still sends
-    /// <c>Origin</c> on every POST. A POST with neither is not from a reader's browser.
+    /// OWASP's order: a browser says where a form came from in <c>Sec-Fetch-Site</c>; one without
+    /// it still sends <c>Origin</c> on every POST; text browsers (lynx, w3m) send neither, only a
+    /// <c>Referer</c>, which must then name this site. A POST with none of them is not from a form
+    /// of this site.
     /// </summary>
     private static bool IsSameOrigin(HttpRequest request)
     {
@@ -151,8 +153,12 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
         }
 
         var origin = request.Headers.Origin.ToString();
-        return Uri.TryCreate(origin, UriKind.Absolute, out var uri)
-            && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
+        if (origin.Length > 0)
+        {
+            return NamesThisSite(origin, request);
+        }
+
+        return NamesThisSite(request.Headers.Referer.ToString(), request);
     }
 
     /// <summary>A Host the calm page can build its links from in place of a refused one.</summary>
@@ -164,6 +170,12 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
         && Uri.TryCreate("http://" + host.Value + "/", UriKind.Absolute, out var uri)
         && uri.Authority.Length > 0
         && (host.Port is null || host.Port is > 0 and <= 65535);
+
+    private static bool NamesThisSite(string url, HttpRequest request) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && uri.UserInfo.Length == 0
+        && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
 
     private static StringSegment[] ParseAllowedHosts(string? value)
     {

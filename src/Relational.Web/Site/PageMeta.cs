@@ -3,8 +3,11 @@ using Microsoft.AspNetCore.Mvc.ViewFeatures;
 namespace Relational.Site;
 
 /// <summary>What the layout needs to know about a page: its title, description and canonical path.</summary>
-public sealed record PageMeta(string Title, string Description, string Path, string OgType = "website")
+public sealed record PageMeta(string Title, string Description, string Path, string OgType = "website", string? Author = null)
 {
+    /// <summary>The preview image's path and what it shows (for og:image:alt), if the page has one.</summary>
+    public (string Path, string Alt)? Image { get; init; }
+
     private const string Key = nameof(PageMeta);
 
     public static PageMeta? From(ViewDataDictionary viewData) => viewData[Key] as PageMeta;

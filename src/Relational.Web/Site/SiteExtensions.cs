@@ -34,6 +34,10 @@ public static class SiteExtensions
         builder.Services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.Section);
         builder.Services.AddSingleton<PublicUrls>();
         builder.Services.AddRazorPages(options => options.RootDirectory = "/");
+        // Text as written (’ — …), not as character references: shorter pages, titles within
+        // the length that validators and previews allow, and plain text for text browsers.
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
+            options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddRazorComponents();
         builder.Services.AddHealthChecks().AddCheck<CatalogueHealthCheck>("content");
         return builder;

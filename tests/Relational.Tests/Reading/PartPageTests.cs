@@ -3,15 +3,17 @@ using AngleSharp.Dom;
 using Microsoft.Extensions.DependencyInjection;
 using Relational.Content;
 using Relational.Progress;
+using Relational.Reading;
 using Relational.Tests.Content;
 
 namespace Relational.Tests.Reading;
 
 /// <summary>
-/// A reader with progress, whose part page is rendered for them on each view, sees exactly the
-/// pause, the way on and the share link everyone sees, and never an older version of the content.
+/// The pause, the way on and the share link of a part page are rendered once and kept. A reader
+/// with progress (whose page is rendered afresh each time) must see exactly what everyone sees,
+/// never an older version of the content, and made-up host names must not grow what is kept.
 /// </summary>
-public sealed class PartPageTests
+public sealed class PartFragmentsTests
 {
     private const string Article = "/healing-trauma-in-relationship";
     private const string Part6 = Article + "/safety-is-built-not-assumed";
@@ -34,7 +36,7 @@ public sealed class PartPageTests
 
         Assert.Contains("You might notice which of these feels most true for you today.", everyone.QuerySelector("aside.pause")!.TextContent);
         Assert.Equal(Article + "/what-changes-when-healing-happens-in-relationship", everyone.QuerySelector("a[rel=next]")?.GetAttribute("href"));
-        Assert.Equal("http://localhost" + Part6, everyone.QuerySelector("#share-url")?.GetAttribute("value"));
+        Assert.Equal("http://localhost" + Part6, everyone.QuerySelector("[data-share-address]")?.GetAttribute("href"));
     }
 
     [Fact]
@@ -72,7 +74,7 @@ public sealed class PartPageTests
         Assert.Null(last.QuerySelector("aside.pause"));
         Assert.Null(last.QuerySelector("a[rel=next]"));
         Assert.Equal(Article + "/relationship-as-medicine", last.QuerySelector("a[rel=prev]")?.GetAttribute("href"));
-        Assert.Equal("http://localhost" + Part10, last.QuerySelector("#share-url")?.GetAttribute("value"));
+        Assert.Equal("http://localhost" + Part10, last.QuerySelector("[data-share-address]")?.GetAttribute("href"));
     }
 
     [Fact]
@@ -98,7 +100,23 @@ public sealed class PartPageTests
         Assert.Contains("Safety Is Built Slowly", previous.QuerySelector("a[rel=next]")!.TextContent);
     }
 
-    /// <summary>A part page as a reader with the progress cookie gets it: rendered for them, not from the cache.</summary>
+    [Fact]
+    public async Task Made_up_host_names_are_answered_with_their_own_link_but_do_not_grow_what_is_kept()
+    {
+        using var factory = new SiteFactory();
+        using var client = factory.CreateClient();
+        var fragments = factory.Services.GetRequiredService<PartFragments>();
+
+        for (var i = 0; i < 300; i++)
+        {
+            var page = await ReaderPageAsync(client, $"http://host{i}.example{Part6}");
+            Assert.Equal($"http://host{i}.example{Part6}", page.QuerySelector("[data-share-address]")?.GetAttribute("href"));
+        }
+
+        Assert.InRange(fragments.Count, 2, 256);
+    }
+
+    /// <summary>A part page as a reader with the progress cookie gets it: rendered afresh, not from a snapshot.</summary>
     private static async Task<IDocument> ReaderPageAsync(HttpClient client, string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);

@@ -57,9 +57,9 @@ public sealed class SeedFidelityTests(SiteFactory site) : IClassFixture<SiteFact
     private static IEnumerable<string> Blocks(IElement prose) =>
         prose.QuerySelectorAll("p, li").Select(e => (e.LocalName == "li" ? "• " : "") + e.TextContent.Trim());
 
-    private sealed record SeedPart(string? Heading, List<string> Blocks);
+    internal sealed record SeedPart(string? Heading, List<string> Blocks);
 
-    private sealed record Seed(string Title, List<SeedPart> Parts)
+    internal sealed record Seed(string Title, List<SeedPart> Parts)
     {
         private static readonly string[] Headings =
         [

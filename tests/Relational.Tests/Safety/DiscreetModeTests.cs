@@ -1,3 +1,4 @@
+using Relational.Safety;
 namespace Relational.Tests.Safety;
 
 /// <summary>
@@ -51,5 +52,52 @@ public sealed class DiscreetModeTests(SiteFactory site) : IClassFixture<SiteFact
 
         Assert.Contains("Safety", page.Title, StringComparison.OrdinalIgnoreCase);
         Assert.False(string.IsNullOrWhiteSpace(page.QuerySelector("meta[name=description]")?.GetAttribute("content")));
+    }
+
+    [Fact]
+    public async Task A_part_has_a_neutral_address_with_a_neutral_head_that_asks_not_to_be_indexed()
+    {
+        using var client = site.CreateClient();
+        var part = TestReader.Article.Sections[5];
+        var neutral = DiscreetMode.AddressOf(TestReader.Article, part);
+        Assert.Matches("^/read/[0-9a-f]{10}$", neutral);
+
+        var page = await client.GetDocumentAsync(neutral);
+
+        Assert.Equal(part.Title, page.QuerySelector("h1")!.TextContent.Trim());
+        Assert.Equal(DiscreetMode.NeutralTitle, page.Title);
+        Assert.Equal("http://localhost" + neutral, page.QuerySelector("link[rel=canonical]")!.GetAttribute("href"));
+        Assert.Equal("http://localhost" + neutral, page.QuerySelector("meta[property='og:url']")!.GetAttribute("content"));
+        Assert.Equal("noindex", page.QuerySelector("meta[name=robots]")?.GetAttribute("content"));
+        Assert.Equal("http://localhost" + neutral, page.QuerySelector("[data-share-address]")!.GetAttribute("href"));
+        Assert.All(["trauma", "healing", "relationship", "safety", "itclinic"],
+            word => Assert.DoesNotContain(word, page.Head!.OuterHtml, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task A_discreet_link_points_its_canonical_at_the_neutral_address_and_the_share_control_knows_it()
+    {
+        using var client = site.CreateClient();
+        var neutral = "http://localhost" + DiscreetMode.AddressOf(TestReader.Article, TestReader.Article.Sections[5]);
+
+        var discreet = await client.GetDocumentAsync(Part + "?discreet=1");
+        var plain = await client.GetDocumentAsync(Part);
+
+        Assert.Equal(neutral, discreet.QuerySelector("link[rel=canonical]")!.GetAttribute("href"));
+        Assert.Equal(neutral, plain.QuerySelector("[data-share]")!.GetAttribute("data-share-discreet"));
+        Assert.Null(plain.QuerySelector("meta[name=robots]"));
+    }
+
+    [Theory]
+    [InlineData("/read/0000000000")]
+    [InlineData("/read/healing")]
+    [InlineData("/read/")]
+    public async Task A_neutral_address_that_names_no_part_is_not_found(string path)
+    {
+        using var client = site.CreateClient();
+
+        using var response = await client.GetAsync(path);
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
     }
 }

@@ -161,6 +161,18 @@ public static class HostileRequests
             Send("form: from a sibling site (Sec-Fetch-Site)", "POST", FormPath, 403, Answer.CalmPage, [$"Content-Type: {Form}", "Sec-Fetch-Site: same-site"], "a=hostile"),
             Send("form: from another origin (Origin)", "POST", FormPath, 403, Answer.CalmPage, [$"Content-Type: {Form}", "Origin: https://hostile.example"], "a=hostile"),
             Send("form: from an opaque origin", "POST", FormPath, 403, Answer.CalmPage, [$"Content-Type: {Form}", "Origin: null"], "a=hostile"),
+            Send("form: with no sign of where it came from", "POST", FormPath, 403, Answer.CalmPage, [$"Content-Type: {Form}"], "a=hostile"),
+            // Text browsers (lynx, w3m) send only a Referer: this site's own is let through to the
+            // form (which then refuses the unknown field), any other is not.
+            Send("form: Referer of this site alone (a text browser)", "POST", FormPath, 400, Answer.CalmPage, [$"Content-Type: {Form}", "Referer: http://{host}" + Part], "a=hostile"),
+            Send("form: Referer of another site", "POST", FormPath, 403, Answer.CalmPage, [$"Content-Type: {Form}", "Referer: https://hostile.example" + Part], "a=hostile"),
+            Send("form: Referer of a look-alike host", "POST", FormPath, 403, Answer.CalmPage, [$"Content-Type: {Form}", "Referer: http://{host}.hostile.example/"], "a=hostile"),
+            Send("form: Referer with this host as user name", "POST", FormPath, 403, Answer.CalmPage, [$"Content-Type: {Form}", "Referer: http://{host}@hostile.example/"], "a=hostile"),
+            Send("form: Referer of this host in another scheme", "POST", FormPath, 403, Answer.CalmPage, [$"Content-Type: {Form}", "Referer: ftp://{host}/hostile"], "a=hostile"),
+            Send("form: Referer that is not an address", "POST", FormPath, 403, Answer.CalmPage, [$"Content-Type: {Form}", "Referer: hostile"], "a=hostile"),
+            Send("form: Referer of this site under a foreign Origin", "POST", FormPath, 403, Answer.CalmPage, [$"Content-Type: {Form}", "Origin: https://hostile.example", "Referer: http://{host}/"], "a=hostile"),
+            Send("form: Referer of this site under cross-site Sec-Fetch-Site", "POST", FormPath, 403, Answer.CalmPage, [$"Content-Type: {Form}", "Sec-Fetch-Site: cross-site", "Referer: http://{host}/"], "a=hostile"),
+            Send("form: Referer of this site under an opaque origin", "POST", FormPath, 403, Answer.CalmPage, [$"Content-Type: {Form}", "Origin: null", "Referer: http://{host}/"], "a=hostile"),
             Send("form: posted to a part", "POST", Part, 405, Answer.CalmPage, [$"Content-Type: {Form}", SameSite], "a=hostile"),
             Send("form: posted to the home page", "POST", "/", 405, Answer.CalmPage, [$"Content-Type: {Form}", SameSite], "a=hostile"),
             Send("form: posted to a static file", "POST", "/favicon.svg", 405, Answer.CalmPage, [$"Content-Type: {Form}", SameSite], "a=hostile"),

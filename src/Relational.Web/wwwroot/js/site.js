@@ -25,7 +25,8 @@
     });
     d.addEventListener('keydown', function (e) {
       if (e.key === 'Shift') {
-        shiftAlone = !e.repeat && !e.ctrlKey && !e.altKey && !e.metaKey;
+        // The reader may have turned the shortcut off (a screen reader paused with Shift).
+        shiftAlone = !e.repeat && !e.ctrlKey && !e.altKey && !e.metaKey && prefs.get().exitShortcut !== 'off';
       } else {
         // Any other key (capitals, shortcuts) starts the count again.
         shiftAlone = false;
@@ -58,32 +59,44 @@
     say('');
   });
 
-  // Left and right arrow keys move between parts, unless a modifier is held or focus is in a field.
+  // Left and right arrow keys move between parts only while nothing interactive has focus (a link,
+  // a button, a field: there the arrows are the reader's own) and no modifier is held.
+  var interactive = 'a[href], button, input, textarea, select, summary, [contenteditable]:not([contenteditable=false]), [tabindex]:not([tabindex="-1"])';
   d.addEventListener('keydown', function (e) {
     var rel = e.key === 'ArrowLeft' ? 'prev' : e.key === 'ArrowRight' ? 'next' : '';
     var t = e.target;
     if (!rel || e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) { return; }
-    if (t && t.closest && t.closest('input, textarea, select, [contenteditable]:not([contenteditable=false])')) { return; }
+    if (t && t.closest && t.closest(interactive)) { return; }
     var link = d.querySelector('a[rel~=' + rel + ']');
     if (link) { w.location.href = link.href; }
   });
 
-  // Share: copy the link and the share sheet where the browser offers them.
+  // Share: the page shows the link as text; here it gains a field to select it, copy, and the
+  // share sheet, each only where the browser offers it.
   var share = d.querySelector('[data-share]');
   if (share) {
-    var field = share.querySelector('#share-url'), shareStatus = share.querySelector('[data-share-status]');
-    var copy = share.querySelector('[data-share-copy]'), native = share.querySelector('[data-share-native]');
+    var address = share.querySelector('[data-share-address]'), shareStatus = share.querySelector('[data-share-status]');
     var discreet = d.documentElement.getAttribute('data-discreet') === 'on';
-    var url = field.value;
-    if (discreet && !/[?&]discreet=1/.test(url)) {
-      url += (url.indexOf('?') < 0 ? '?' : '&') + 'discreet=1';
-      field.value = url;
+    var url = address.href, neutral = share.getAttribute('data-share-discreet');
+    // Discreet mode shares the part's neutral address: no topic words in a chat or a history.
+    if (discreet && neutral && url !== neutral) {
+      url = neutral;
+      address.href = url;
+      address.textContent = url;
     }
     var title = discreet ? 'Reading' : share.getAttribute('data-share-title');
     var tell = function (text) { shareStatus.textContent = text; };
+    var make = function (tag, props) { var el = d.createElement(tag); Object.keys(props).forEach(function (k) { el[k] = props[k]; }); return el; };
 
-    if (copy && w.navigator.clipboard && w.navigator.clipboard.writeText) {
-      copy.hidden = false;
+    var label = make('label', { className: 'share__label', htmlFor: 'share-url', textContent: 'Select the link' });
+    var field = make('input', { className: 'share__url', id: 'share-url', type: 'text', readOnly: true, value: url, spellcheck: false });
+    var actions = make('div', { className: 'share__actions' });
+    share.insertBefore(label, shareStatus);
+    share.insertBefore(field, shareStatus);
+
+    if (w.navigator.clipboard && w.navigator.clipboard.writeText) {
+      var copy = make('button', { type: 'button', className: 'button', textContent: 'Copy link' });
+      copy.setAttribute('data-share-copy', '');
       copy.addEventListener('click', function () {
         w.navigator.clipboard.writeText(url).then(function () {
           tell('Link copied.');
@@ -92,26 +105,30 @@
           tell('Could not copy. The link is selected, so you can copy it yourself.');
         });
       });
+      actions.appendChild(copy);
     }
-    if (native && w.navigator.share) {
-      native.hidden = false;
+    if (w.navigator.share) {
+      var native = make('button', { type: 'button', className: 'button', textContent: 'Share…' });
+      native.setAttribute('data-share-native', '');
       native.addEventListener('click', function () {
         w.navigator.share({ title: title, url: url }).catch(function () { /* closed by the reader */ });
       });
+      actions.appendChild(native);
     }
+    if (actions.childNodes.length) { share.insertBefore(actions, shareStatus); }
   }
 
   // Reading preferences: saved on this device and applied at once.
   var form = d.querySelector('[data-preferences]');
   if (form) {
-    var names = ['theme', 'size', 'pauses', 'discreet'], current = prefs.get();
+    var names = ['theme', 'size', 'pauses', 'discreet', 'exitShortcut'], current = prefs.get();
     var formStatus = form.querySelector('[data-preferences-status]');
     names.forEach(function (name) {
       var value = current[name];
       var input = value && form.querySelector('input[name="' + name + '"][value="' + value + '"]');
       if (input) { input.checked = true; }
     });
-    form.addEventListener('change', function () {
+    var saveChoices = function () {
       var chosen = {};
       names.forEach(function (name) {
         var input = form.querySelector('input[name="' + name + '"]:checked');
@@ -119,7 +136,8 @@
       });
       prefs.save(chosen);
       if (formStatus) { formStatus.textContent = 'Saved in this browser.'; }
-    });
-    form.addEventListener('submit', function (e) { e.preventDefault(); });
+    };
+    form.addEventListener('change', saveChoices);
+    form.addEventListener('submit', function (e) { e.preventDefault(); saveChoices(); });
   }
 })(window, document);

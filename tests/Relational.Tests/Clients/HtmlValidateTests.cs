@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Relational.Content;
+using Relational.Tests.Safety;
+
+namespace Relational.Tests.Clients;
+
+/// <summary>
+/// html-validate with its "recommended" preset (from the pinned npm lock file) finds no error on
+/// any page: every reading page, the site's own pages, the calm 404, and the pages of a reader
+/// who opted in.
+/// </summary>
+public sealed class HtmlValidateTests(LiveSite site) : IClassFixture<LiveSite>
+{
+    [Fact]
+    public async Task Every_page_is_valid_html()
+    {
+        var article = site.Services.GetRequiredService<CatalogueProvider>().Current.Articles.Single();
+        string[] paths =
+        [
+            "/", article.Url, .. article.Sections.Select(article.SectionUrl), article.AllUrl,
+            "/staying-safe", "/preferences", "/progress", "/no-such-page", article.Url + "/no-such-part",
+        ];
+
+        AssertValid(await ClientTool.NodeAsync("html-validate.mjs", paths.Select(Absolute)), paths.Length);
+    }
+
+    [Fact]
+    public async Task The_pages_of_a_reader_who_opted_in_are_valid_html()
+    {
+        using var client = TestReader.SharedClient(site.Address);
+        var reader = new TestReader(client);
+        var article = TestReader.Article;
+        (await reader.OptInAsync(article.Sections[2])).Dispose();
+        (await reader.PostAsync("/progress/finished", ("article", article.Slug), ("section", article.Sections[2].Slug))).Dispose();
+        string[] paths = [article.Url, article.SectionUrl(article.Sections[2]), article.SectionUrl(article.Sections[3]), "/progress", "/progress?progress=remembered"];
+
+        var pages = await ClientTool.NodeAsync("html-validate.mjs", paths.Select(Absolute),
+            new Dictionary<string, string> { ["RELATIONAL_COOKIE"] = "relational-reader=" + reader.Cookie });
+
+        AssertValid(pages, paths.Length);
+        Assert.All(pages, page => Assert.Equal(200, page.GetProperty("status").GetInt32()));
+    }
+
+    private string Absolute(string path) => new Uri(site.Address, path).ToString();
+
+    private static void AssertValid(List<JsonElement> pages, int expected)
+    {
+        Assert.Equal(expected, pages.Count);
+        var errors = pages.SelectMany(page => page.GetProperty("errors").EnumerateArray()
+            .Select(error => $"{page.GetProperty("url").GetString()} {error.GetString()}")).ToList();
+        Assert.True(errors.Count == 0, $"{errors.Count} errors:\n" + string.Join("\n", errors));
+    }
+}

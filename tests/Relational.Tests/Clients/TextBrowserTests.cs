@@ -1,0 +1,54 @@
+using Microsoft.Data.Sqlite;
+using Relational.Tests.Safety;
+
+namespace Relational.Tests.Clients;
+
+/// <summary>
+/// Debian's lynx, driven by a keystroke script, reading and saving on the live site: it sends a
+/// same-origin <c>Referer</c> but neither <c>Origin</c> nor <c>Sec-Fetch-Site</c>.
+/// </summary>
+public sealed class TextBrowserTests(LiveSite site) : IClassFixture<LiveSite>, IDisposable
+{
+    private const string Part = "/healing-trauma-in-relationship/why-therapy-can-feel-so-vulnerable";
+
+    private readonly string _home = Directory.CreateTempSubdirectory("relational-lynx-").FullName;
+
+    [Fact]
+    public async Task Remember_my_place_works_from_lynx()
+    {
+        var cookies = Path.Combine(_home, "cookies");
+        File.WriteAllText(cookies, "");
+        // Find the button by its words, press it, and leave.
+        var keys = Path.Combine(_home, "keys");
+        File.WriteAllLines(keys, [.. "/device".Select(c => $"key {c}"), "key ^J", "key ^J", "key q", "key y"]);
+
+        var screen = await LynxAsync("-cmd_script=" + keys, "-cookie_file=" + cookies, "-cookie_save_file=" + cookies, new Uri(site.Address, Part).ToString());
+
+        Assert.False(screen.Contains("403", StringComparison.Ordinal) || !screen.Contains("Submitting form", StringComparison.Ordinal), screen);
+        Assert.Contains("relational-reader", File.ReadAllText(cookies), StringComparison.Ordinal);
+        Assert.Equal(1L, Readers());
+
+        // Lynx, carrying its new cookie, is told the device now remembers its place.
+        var page = await LynxAsync("-dump", "-cookie_file=" + cookies, new Uri(site.Address, Part).ToString());
+        Assert.Contains("This device remembers your place", page, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_home, recursive: true);
+
+    private Task<string> LynxAsync(params string[] arguments)
+    {
+        var config = Path.Combine(_home, "lynx.cfg");
+        File.WriteAllLines(config, ["ACCEPT_ALL_COOKIES:TRUE", "PERSISTENT_COOKIES:TRUE", "SET_COOKIES:TRUE"]);
+        return ClientTool.RunAsync("lynx", ["-cfg=" + config, "-term=vt100", .. arguments], _home,
+            new Dictionary<string, string> { ["HOME"] = _home, ["TERM"] = "vt100" });
+    }
+
+    private long Readers()
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(site.DataDirectory, "progress.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM readers";
+        return (long)command.ExecuteScalar()!;
+    }
+}
