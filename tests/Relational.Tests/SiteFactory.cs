@@ -1,5 +1,8 @@
+using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Relational.Site;
 
 namespace Relational.Tests;
 
@@ -11,6 +14,7 @@ namespace Relational.Tests;
 public class SiteFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings = new(StringComparer.Ordinal);
+    private readonly List<Action<IServiceCollection>> _services = [];
 
     public SiteFactory()
     {
@@ -22,6 +26,19 @@ public class SiteFactory : WebApplicationFactory<Program>
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>
+    /// The site's log, kept here instead of on the test run's output (a passing run stays quiet);
+    /// a test that needs it reads it, or puts it in its failure message.
+    /// </summary>
+    public CapturedLogStream Log { get; } = new();
+
+    /// <summary>Adds services to the site's own (a startup filter, say); call before the first request.</summary>
+    public SiteFactory WithServices(Action<IServiceCollection> configure)
+    {
+        _services.Add(configure);
+        return this;
+    }
 
     /// <summary>Overrides one configuration value; call before the first request.</summary>
     public SiteFactory With(string key, string? value)
@@ -37,6 +54,15 @@ public class SiteFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton(new SiteLogOutput(Log));
+            foreach (var configure in _services)
+            {
+                configure(services);
+            }
+        });
     }
 
     protected override void Dispose(bool disposing)
@@ -55,4 +81,53 @@ public class SiteFactory : WebApplicationFactory<Program>
             }
         }
     }
+}
+
+/// <summary>An in-memory stand-in for standard output: the site's log lines, as text (at most 16 MB).</summary>
+public sealed class CapturedLogStream : Stream
+{
+    private const int MaxBytes = 16 * 1024 * 1024;
+    private readonly MemoryStream _bytes = new();
+
+    public string Text
+    {
+        get
+        {
+            lock (_bytes)
+            {
+                return Encoding.UTF8.GetString(_bytes.GetBuffer(), 0, (int)_bytes.Length);
+            }
+        }
+    }
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        lock (_bytes)
+        {
+            if (_bytes.Length + count <= MaxBytes)
+            {
+                _bytes.Write(buffer, offset, count);
+            }
+        }
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
 }

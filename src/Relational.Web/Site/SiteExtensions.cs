@@ -12,6 +12,12 @@ public static class SiteExtensions
     public static WebApplicationBuilder AddSiteLogging(this WebApplicationBuilder builder)
     {
         var json = !builder.Environment.IsDevelopment();
+        // Standard output unless a host of the site (the tests) gives another stream.
+        builder.Services.AddSingleton(_ => new SiteLogOutput(Console.OpenStandardOutput()));
+        builder.Services.AddHttpContextAccessor();
+        // Every request from outside starts a trace of its own: a client's traceparent must not
+        // become the trace id in the log, or a client could tag its requests there.
+        builder.Services.AddSingleton<System.Diagnostics.DistributedContextPropagator>(new Relational.Safety.OwnTraceForEveryRequest());
         builder.Services.AddSerilog((services, logger) =>
         {
             logger
@@ -21,10 +27,11 @@ public static class SiteExtensions
                 .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
                 // No LogContext: all it would add is the host's request scope, whose ids LogPrivacy
                 // drops, at a cost on every line. Lines of one request share its trace id.
-                .Enrich.With<Relational.Safety.LogPrivacy>();
-            logger.WriteTo.Sink(new StandardOutputLog(json
-                ? new CompactJsonFormatter()
-                : new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}")));
+                .Enrich.With<Relational.Safety.LogPrivacy>()
+                .Enrich.With(new ErrorRoute(services.GetRequiredService<IHttpContextAccessor>()));
+            logger.WriteTo.StandardOutput(
+                json ? new CompactJsonFormatter() : new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}"),
+                services.GetRequiredService<SiteLogOutput>().Stream);
         });
         return builder;
     }
@@ -82,8 +89,20 @@ public static class SiteExtensions
         return app;
     }
 
-    private static string RouteTemplate(HttpContext context) =>
+    internal static string RouteTemplate(HttpContext context) =>
         context.GetEndpoint() is RouteEndpoint endpoint ? "/" + endpoint.RoutePattern.RawText?.TrimStart('/') : "(no route)";
+
+    /// <summary>Names the route of the request an error happened in, so repeats of it can be counted (<see cref="SiteLog"/>).</summary>
+    private sealed class ErrorRoute(IHttpContextAccessor requests) : Serilog.Core.ILogEventEnricher
+    {
+        public void Enrich(LogEvent logEvent, Serilog.Core.ILogEventPropertyFactory propertyFactory)
+        {
+            if (logEvent.Exception is not null && requests.HttpContext is { } context)
+            {
+                logEvent.AddPropertyIfAbsent(new LogEventProperty("RouteTemplate", new ScalarValue(RouteTemplate(context))));
+            }
+        }
+    }
 
     private sealed class CatalogueHealthCheck(CatalogueProvider catalogue) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
     {

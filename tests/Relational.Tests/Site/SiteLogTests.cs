@@ -7,11 +7,12 @@ using Serilog.Parsing;
 namespace Relational.Tests.Site;
 
 /// <summary>
-/// The site's log writer, as an operator reading its output would notice it: every line arrives,
-/// in order, many to a write; nothing buffered is lost when the site stops; and when output stalls
-/// the site does not wait for it, and says afterwards how many lines it dropped.
+/// The site's log pipeline (<see cref="SiteLog"/>), as an operator reading its output would notice
+/// it: every line arrives, in order, many to a write; nothing queued is lost when the site stops;
+/// when output stalls the site does not wait for it, and says afterwards how many lines it dropped;
+/// and a flood of one error writes its stack trace once and then a count.
 /// </summary>
-public sealed class StandardOutputLogTests
+public sealed class SiteLogTests
 {
     private static readonly MessageTemplate Template = new MessageTemplateParser().Parse("Line {Number}");
 
@@ -19,11 +20,11 @@ public sealed class StandardOutputLogTests
     public void Every_line_is_written_in_order_many_to_a_write_and_all_of_them_by_the_time_it_stops()
     {
         var output = new RecordingStream();
-        var log = new StandardOutputLog(new CompactJsonFormatter(), output, capacityBytes: 10_000_000, gathering: TimeSpan.FromMilliseconds(50));
+        var log = Logger(output, maxQueued: 10_000, gathering: TimeSpan.FromMilliseconds(50));
 
         for (var number = 0; number < 5_000; number++)
         {
-            log.Emit(Line(number));
+            log.Write(Line(number));
         }
 
         log.Dispose();
@@ -38,8 +39,8 @@ public sealed class StandardOutputLogTests
     {
         var output = new RecordingStream();
         output.Stall();
-        var log = new StandardOutputLog(new CompactJsonFormatter(), output, capacityBytes: 2_000, gathering: TimeSpan.FromMilliseconds(10));
-        log.Emit(Line(0));
+        var log = Logger(output, maxQueued: 20, gathering: TimeSpan.FromMilliseconds(10));
+        log.Write(Line(0));
         Assert.True(output.WaitUntilStalledWrite(TimeSpan.FromSeconds(10)), "the writer never wrote the first line");
 
         // Output is stuck: emitting must still return at once (this would hang if it waited).
@@ -47,7 +48,7 @@ public sealed class StandardOutputLogTests
         {
             for (var number = 1; number <= 1_000; number++)
             {
-                log.Emit(Line(number));
+                log.Write(Line(number));
             }
         });
         await emitting.WaitAsync(TimeSpan.FromSeconds(10));
@@ -60,9 +61,9 @@ public sealed class StandardOutputLogTests
         Assert.Contains("\"@l\":\"Warning\"", notice, StringComparison.Ordinal);
         var dropped = int.Parse(notice.Split("\"DroppedLines\":")[1].Split(',', '}')[0], System.Globalization.CultureInfo.InvariantCulture);
         var written = lines.Where(line => line.Contains("\"Number\":", StringComparison.Ordinal)).Select(Number).ToList();
-        // The first line, then what fit in 2,000 bytes, in order; everything else is counted, nothing vanishes silently.
+        // The first line, then the 20 that could wait, in order; everything else is counted, nothing vanishes silently.
         Assert.Equal(Enumerable.Range(0, written.Count), written);
-        Assert.InRange(written.Count, 2, 40);
+        Assert.InRange(written.Count, 2, 21);
         Assert.Equal(1_001, written.Count + dropped);
     }
 
@@ -70,15 +71,71 @@ public sealed class StandardOutputLogTests
     public void Output_that_fails_loses_those_lines_but_the_writer_goes_on()
     {
         var output = new RecordingStream();
-        var log = new StandardOutputLog(new CompactJsonFormatter(), output, capacityBytes: 100_000, gathering: TimeSpan.FromMilliseconds(10));
+        var log = Logger(output, maxQueued: 1_000, gathering: TimeSpan.FromMilliseconds(10));
         output.FailNextWrite();
-        log.Emit(Line(1));
+        log.Write(Line(1));
         Assert.True(SpinWait.SpinUntil(() => output.Failures == 1, TimeSpan.FromSeconds(10)), "the failing write never happened");
 
-        log.Emit(Line(2));
+        log.Write(Line(2));
         log.Dispose();
 
         Assert.Contains(output.Lines(), line => line.EndsWith("\"Number\":2}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_flood_of_one_error_writes_its_stack_trace_once_and_then_how_many_times_it_happened()
+    {
+        var output = new RecordingStream();
+        var clock = new Clock();
+        var log = Logger(output, maxQueued: 100_000, gathering: TimeSpan.FromMilliseconds(10), clock);
+
+        for (var i = 0; i < 10_000; i++)
+        {
+            log.Write(Error("/healing-trauma-in-relationship/{part}"));
+        }
+
+        log.Write(Error("/"));
+        clock.Now += SiteLog.RepeatWindow;
+        log.Write(Line(1));
+        SpinWait.SpinUntil(() => output.Lines().Any(line => line.Contains("\"Repeats\":9999", StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
+        log.Write(Error("/healing-trauma-in-relationship/{part}"));
+        log.Dispose();
+
+        var lines = output.Lines();
+        // Per kind of error and window: the first with its trace, then one line with the count.
+        Assert.Equal(3, lines.Count(line => line.Contains("   at ", StringComparison.Ordinal)));
+        var count = Assert.Single(lines, line => line.Contains("\"Repeats\":", StringComparison.Ordinal));
+        Assert.Contains("\"Repeats\":9999", count, StringComparison.Ordinal);
+        Assert.Contains("\"RouteTemplate\":\"/healing-trauma-in-relationship/{part}\"", count, StringComparison.Ordinal);
+        Assert.Contains("System.InvalidOperationException", count, StringComparison.Ordinal);
+        Assert.InRange(lines.Sum(line => line.Length), 1, 20_000);
+    }
+
+    private static Serilog.Core.Logger Logger(Stream output, int maxQueued, TimeSpan gathering, TimeProvider? time = null) =>
+        new Serilog.LoggerConfiguration().WriteTo.StandardOutput(new CompactJsonFormatter(), output, maxQueued, gathering, time: time).CreateLogger();
+
+    private static LogEvent Error(string route)
+    {
+        Exception exception;
+        try
+        {
+            throw new InvalidOperationException("The page cannot build a link without a host.");
+        }
+        catch (InvalidOperationException e)
+        {
+            exception = e;
+        }
+
+        return new(DateTimeOffset.UnixEpoch, LogEventLevel.Error, exception, ErrorTemplate, [new LogEventProperty("RouteTemplate", new ScalarValue(route))]);
+    }
+
+    private static readonly MessageTemplate ErrorTemplate = new MessageTemplateParser().Parse("An unhandled exception has occurred while executing the request.");
+
+    private sealed class Clock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = DateTimeOffset.UnixEpoch;
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 
     private static int Number(string line) =>
