@@ -1,4 +1,5 @@
 using Relational.Content;
+using Relational.Offline;
 using Relational.Progress;
 using Relational.Performance;
 using Relational.Reading;
@@ -40,6 +41,7 @@ try
     app.UseSafety();
     app.UsePageCaching();
     app.MapReader();
+    app.MapOffline();
     app.MapSite();
 
     await app.RunAsync();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Xunit.Abstractions;
 
 namespace Relational.Browser.Tests;
@@ -6,13 +5,6 @@ namespace Relational.Browser.Tests;
 /// <summary>axe-core (WCAG 2.2 A/AA and best practice) on every page, wide and narrow, light and dark.</summary>
 public sealed class AccessibilityTests(BrowserFixture browser, ITestOutputHelper output) : BrowserTest(browser)
 {
-    private static readonly Lazy<string> Axe = new(() => File.ReadAllText(Repository.AxeScript));
-
-    private static readonly (int Width, ColorScheme Scheme)[] Modes =
-    [
-        (1280, ColorScheme.Light), (1280, ColorScheme.Dark), (375, ColorScheme.Light), (375, ColorScheme.Dark),
-    ];
-
     public static TheoryData<string> Pages() => new(Site.AllPages());
 
     [Theory]
@@ -41,29 +33,7 @@ public sealed class AccessibilityTests(BrowserFixture browser, ITestOutputHelper
 
     private async Task AssertNoViolationsAsync(IPage page, string path)
     {
-        await page.GotoAsync(path);
-        await page.AddScriptTagAsync(new() { Content = Axe.Value });
-
-        var problems = new List<string>();
-        foreach (var (width, scheme) in Modes)
-        {
-            await page.SetViewportSizeAsync(width, 900);
-            await page.EmulateMediaAsync(new() { ColorScheme = scheme });
-            var violations = await page.EvaluateAsync<JsonElement>(
-                """
-                async () => {
-                  const result = await axe.run(document, {
-                    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
-                  });
-                  return result.violations.map(v => `${v.id} (${v.impact}): ${v.help}\n` +
-                    v.nodes.slice(0, 3).map(n => `  at ${n.target.join(' ')}: ${n.failureSummary}`).join('\n'));
-                }
-                """);
-            var found = violations.EnumerateArray().Select(v => $"{path} {width}px {scheme}: {v.GetString()}").ToList();
-            output.WriteLine($"axe {path} {width}px {scheme}: {found.Count} violations");
-            problems.AddRange(found);
-        }
-
+        var problems = await AxeRun.ViolationsAsync(page, path, output);
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 }

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -109,44 +108,6 @@ public sealed class BrowserFixture : IAsyncLifetime
             "<!DOCTYPE html><html lang=en><title>Weather</title><h1>Weather</h1>", "text/html"));
         await app.StartAsync();
         return app;
-    }
-
-    /// <summary>The real site on Kestrel, with a temporary data folder and the exit link pointed at loopback.</summary>
-    private sealed class KestrelSite : WebApplicationFactory<Program>
-    {
-        private readonly string _exitUrl;
-        private readonly string _dataDirectory = Directory.CreateTempSubdirectory("relational-browser-").FullName;
-
-        public KestrelSite(string exitUrl)
-        {
-            _exitUrl = exitUrl;
-            UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("Content:WatchForChanges", "false");
-            builder.UseSetting("Progress:DatabasePath", Path.Combine(_dataDirectory, "progress.db"));
-            builder.UseSetting("Safety:ExitUrl", _exitUrl);
-            // One log line per request would bury the test output; warnings and errors still show.
-            builder.UseSetting("Serilog:MinimumLevel:Default", "Information");
-            builder.UseSetting("Serilog:MinimumLevel:Override:Serilog.AspNetCore", "Warning");
-            builder.UseSetting("Serilog:MinimumLevel:Override:Microsoft.Hosting", "Warning");
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            await base.DisposeAsync();
-            try
-            {
-                Directory.Delete(_dataDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still held open by a finishing request: the OS temp cleaner will have it.
-            }
-        }
     }
 }
 

@@ -16,6 +16,12 @@ public sealed record Article(
     private readonly FrozenDictionary<string, Section> _bySlug =
         Sections.ToFrozenDictionary(s => s.Slug, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>When the article's own file last changed (UTC); see <see cref="LastChanged"/>.</summary>
+    public DateTime Updated { get; init; }
+
+    /// <summary>When the article or any of its parts last changed: the sitemap's lastmod for the cover.</summary>
+    public DateTime LastChanged => Sections.Select(s => s.Updated).Append(Updated).Max();
+
     public string Url => "/" + Slug;
 
     public string AllUrl => Url + "/all";
@@ -44,6 +50,9 @@ public sealed record Section(
     string Excerpt,
     int WordCount)
 {
+    /// <summary>When the part's file last changed (UTC): the sitemap's lastmod.</summary>
+    public DateTime Updated { get; init; }
+
     /// <summary>Minutes at a slow, unhurried pace (180 words a minute), never less than one.</summary>
     public int ReadingMinutes => Math.Max(1, (int)Math.Ceiling(WordCount / 180.0));
 

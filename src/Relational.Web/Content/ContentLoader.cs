@@ -110,7 +110,10 @@ public static partial class ContentLoader
             fields.Required("attribution"),
             fields.Required("description"),
             article.Html,
-            sections.MoveToImmutable());
+            sections.MoveToImmutable())
+        {
+            Updated = File.GetLastWriteTimeUtc(articleFile),
+        };
     }
 
     private static Section LoadSection(string file, int number, IncrementalHash hash)
@@ -131,7 +134,10 @@ public static partial class ContentLoader
             fields.Optional("pause"),
             rendered.Html,
             Excerpt(text),
-            Word().Count(text));
+            Word().Count(text))
+        {
+            Updated = File.GetLastWriteTimeUtc(file),
+        };
     }
 
     private static RenderedMarkdown Read(string file, IncrementalHash hash)

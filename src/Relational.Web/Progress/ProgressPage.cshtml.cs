@@ -123,6 +123,8 @@ public sealed class ProgressPageModel(
         }
 
         ReaderCookie.Expire(Response);
+        // The browser erases the rest: an offline copy, its worker, and anything else stored here.
+        Response.Headers["Clear-Site-Data"] = Offline.OfflineExtensions.ClearOnForget;
         return Back("/progress", ProgressOutcome.Forgotten);
     }
 

@@ -5,6 +5,9 @@ namespace Relational.Site;
 /// <summary>What the layout needs to know about a page: its title, description and canonical path.</summary>
 public sealed record PageMeta(string Title, string Description, string Path, string OgType = "website", string? Author = null)
 {
+    /// <summary>False for pages that are no address of their own (error pages): no canonical link, no og:url, noindex.</summary>
+    public bool Canonical { get; init; } = true;
+
     /// <summary>The preview image's path and what it shows (for og:image:alt), if the page has one.</summary>
     public (string Path, string Alt)? Image { get; init; }
 

@@ -83,6 +83,7 @@ public static class SiteExtensions
     {
         app.MapHealthChecks("/healthz");
         StaticAssetCheck.EnsureManifest(app.Environment);
+        app.MapCrawlerFiles();
         app.MapStaticAssets();
         app.MapRazorPages().WithStaticAssets();
         StaticAssetCheck.EnsureWhole(app);

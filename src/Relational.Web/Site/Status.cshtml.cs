@@ -10,8 +10,11 @@ namespace Relational.Site;
 /// is kept; requested directly it answers 404.
 /// </summary>
 [IgnoreAntiforgeryToken]
-public sealed class StatusModel : PageModel
+public sealed class StatusModel(Content.CatalogueProvider catalogue) : PageModel
 {
+    /// <summary>Where to go from here: a missing part's own article contents, else the list of articles.</summary>
+    public (string Href, string Text) WayOn { get; private set; } = ("/", "go back to the list of articles");
+
     public string Heading { get; private set; } = "";
 
     public string Message { get; private set; } = "";
@@ -46,7 +49,16 @@ public sealed class StatusModel : PageModel
             _ => ("That request couldn’t be understood", "Something about the request wasn’t quite right. Nothing was changed."),
         };
         Response.StatusCode = code;
-        new PageMeta(Heading, Message, "/").ApplyTo(ViewData);
+        if (code == StatusCodes.Status404NotFound
+            && HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath is { } missing
+            && missing.Split('/', StringSplitOptions.RemoveEmptyEntries) is [var slug, _]
+            && catalogue.Current.FindArticle(slug) is { } article)
+        {
+            WayOn = (article.ContentsUrl, $"see the contents of “{article.Title}”");
+        }
+
+        // An error page is no address of its own: no canonical link or og:url to claim one.
+        new PageMeta(Heading, Message, "/") { Canonical = false }.ApplyTo(ViewData);
         return Page();
     }
 }

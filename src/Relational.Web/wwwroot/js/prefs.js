@@ -3,6 +3,7 @@
 (function (w, d) {
   var KEY = 'relational-prefs', root = d.documentElement, title = d.title;
   var icon = d.querySelector('link[rel=icon]'), iconHref = icon && icon.getAttribute('href');
+  var manifest = d.querySelector('link[rel=manifest]'), manifestHref = manifest && manifest.getAttribute('href');
 
   function get() {
     try { return JSON.parse(w.localStorage.getItem(KEY)) || {}; } catch (e) { return {}; }
@@ -21,6 +22,8 @@
     set('discreet', discreet ? 'on' : '');
     d.title = discreet ? 'Reading' : title;
     if (icon) { icon.setAttribute('href', discreet ? '/favicon-neutral.svg' : iconHref); }
+    // Added to a home screen in discreet mode, the site is named "Reading", with the plain icon.
+    if (manifest) { manifest.setAttribute('href', discreet ? '/manifest-neutral.webmanifest' : manifestHref); }
   }
 
   function save(p) {

@@ -118,6 +118,13 @@
     if (actions.childNodes.length) { share.insertBefore(actions, shareStatus); }
   }
 
+  // After a progress form the page says what happened, told by ?progress=…; take that off the
+  // address, so a reader who copies or shares the address shares the plain page.
+  if (/[?&]progress=/.test(w.location.search) && w.history.replaceState) {
+    var query = w.location.search.slice(1).split('&').filter(function (p) { return p.indexOf('progress=') !== 0; }).join('&');
+    w.history.replaceState(w.history.state, '', w.location.pathname + (query ? '?' + query : '') + w.location.hash);
+  }
+
   // Reading preferences: saved on this device and applied at once.
   var form = d.querySelector('[data-preferences]');
   if (form) {

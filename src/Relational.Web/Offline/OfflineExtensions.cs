@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Options;
+using Relational.Content;
+using Relational.Progress;
+using Relational.Site;
+
+namespace Relational.Offline;
+
+/// <summary>
+/// The offline copy a reader may choose to keep (<c>wwwroot/sw.js</c>): the list of what it holds at
+/// the content version served now, the web app manifests, and the one-step removal.
+/// </summary>
+public static class OfflineExtensions
+{
+    /// <summary>Where "Remove the offline copy" posts (under <c>/progress</c>, where the request guard lets forms in).</summary>
+    public const string RemovePath = "/progress/remove-offline-copy";
+
+    /// <summary>
+    /// What the browser is asked to erase. "storage" takes the service worker, its caches and any
+    /// other storage; it also takes the reading preferences in localStorage, which the page's script
+    /// puts back at once (they never leave the device). "cache" drops pages kept in the HTTP cache.
+    /// Not "cookies": removing the copy is not forgetting progress.
+    /// </summary>
+    public const string ClearOnRemove = "\"cache\", \"storage\"";
+
+    /// <summary>"Forget my progress" erases the copy too, and the cookie with it.</summary>
+    public const string ClearOnForget = "\"cache\", \"cookies\", \"storage\"";
+
+    public static WebApplication MapOffline(this WebApplication app)
+    {
+        app.MapGet("/offline/files", (CatalogueProvider catalogue, HttpResponse response) =>
+        {
+            response.Headers.CacheControl = "no-store";
+            return Results.Json(OfflineFiles.Of(catalogue.Current));
+        });
+        app.MapGet("/manifest.webmanifest", (IOptions<SiteOptions> site) => Manifest(site.Value.Name, "/favicon.svg"));
+        app.MapGet("/manifest-neutral.webmanifest", () => Manifest(Safety.DiscreetMode.NeutralTitle, "/favicon-neutral.svg"));
+        app.MapPost(RemovePath, async (HttpContext context) =>
+        {
+            if (await ProgressForms.RejectAsync(context.Request) is { } rejection)
+            {
+                return Results.StatusCode(rejection);
+            }
+
+            context.Response.Headers["Clear-Site-Data"] = ClearOnRemove;
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Headers.Location = OfflinePageModel.RemovedPath;
+            return Results.StatusCode(StatusCodes.Status303SeeOther);
+        });
+        return app;
+    }
+
+    /// <summary>
+    /// A plain manifest: "display": "browser" opens it in an ordinary tab (the exit and the history
+    /// behave as on the site), and makes the site no "app" that a browser would offer to install
+    /// unasked. Adding it to a home screen is left to the browser's own menu.
+    /// </summary>
+    private static IResult Manifest(string name, string icon) => Results.Json(
+        new
+        {
+            name,
+            short_name = name,
+            start_url = "/",
+            scope = "/",
+            display = "browser",
+            icons = new[] { new { src = icon, sizes = "any", type = "image/svg+xml" } },
+        },
+        contentType: "application/manifest+json");
+}
+
+/// <summary>What the offline copy holds at one content version: every page a reader reads offline.</summary>
+public sealed record OfflineFiles(string Version, IReadOnlyList<string> Pages)
+{
+    public static OfflineFiles Of(ContentCatalogue catalogue)
+    {
+        var pages = new List<string> { "/" };
+        foreach (var article in catalogue.Articles)
+        {
+            pages.Add(article.Url);
+            pages.AddRange(article.Sections.Select(article.SectionUrl));
+            pages.Add(article.AllUrl);
+        }
+
+        pages.AddRange([OfflinePageModel.Path, "/staying-safe", "/preferences"]);
+        return new OfflineFiles(catalogue.Version, pages);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Relational.Tests.Content;
+
+namespace Relational.Browser.Tests;
+
+/// <summary>
+/// A second real site on Kestrel (loopback) for the offline tests, reading a throwaway copy of the
+/// content so that a test can change the series while readers hold an offline copy of it.
+/// </summary>
+public sealed class OfflineSite : IAsyncLifetime
+{
+    private readonly Lock _lock = new();
+    private KestrelSite? _factory;
+    private HttpClient? _http;
+
+    public ContentFolder Content { get; } = new();
+
+    public string BaseUrl { get; private set; } = "";
+
+    /// <summary>Starts the site once, its exit link pointed at the suite's stand-in neutral site.</summary>
+    public void Start(string exitUrl)
+    {
+        lock (_lock)
+        {
+            if (_factory is not null)
+            {
+                return;
+            }
+
+            _factory = new KestrelSite(exitUrl, new Dictionary<string, string>
+            {
+                ["Content:Path"] = Content.Root,
+                // The site's own watcher loads a changed file, as it would on a real server.
+                ["Content:WatchForChanges"] = "true",
+            });
+            _factory.StartServer();
+            BaseUrl = BrowserFixture.Address(_factory.Services);
+            _http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        }
+    }
+
+    /// <summary>
+    /// Changes a content file and waits (at most 30 s) until the site serves the new version, which
+    /// its own file watcher loads, as it would on a real server.
+    /// </summary>
+    public async Task<string> ChangeContentAsync(string relative, Func<string, string> change)
+    {
+        var before = await ContentVersionAsync();
+        Content.Edit(relative, change);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var now = await ContentVersionAsync();
+            if (now != before)
+            {
+                return now;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the site did not load the changed content");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The content version the site serves now, as the offline worker reads it.</summary>
+    public async Task<string> ContentVersionAsync()
+    {
+        using var files = await _http!.GetFromJsonAsync<JsonDocument>("/offline/files");
+        return files!.RootElement.GetProperty("version").GetString()!;
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        _http?.Dispose();
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        Content.Dispose();
+    }
+}
