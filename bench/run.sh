@@ -195,9 +195,9 @@ nginx_p99=$(median "${nginx_p99s[@]}")
 # Three decimals, and the verdicts below judge these, so a ratio of 0.797 is not rounded into a pass.
 rps_ratio=$(awk -v s="$site_rps" -v n="$nginx_rps" 'BEGIN { printf "%.3f", s / n }')
 p99_ratio=$(awk -v s="$site_p99" -v n="$nginx_p99" 'BEGIN { printf "%.3f", s / n }')
-row "Section page throughput vs nginx" ">= 0.80x" \
+row "Section page throughput vs nginx" ">= 0.90x" \
   "${rps_ratio}x ($(awk -v s="$site_rps" -v r="$ROUNDS" 'BEGIN { printf "%.0f", s / r }') vs $(awk -v s="$nginx_rps" -v r="$ROUNDS" 'BEGIN { printf "%.0f", s / r }') req/s)" \
-  "$(verdict "$(awk -v r="$rps_ratio" 'BEGIN { print (r >= 0.8) }')")"
+  "$(verdict "$(awk -v r="$rps_ratio" 'BEGIN { print (r >= 0.9) }')")"
 row "Section page p99 latency vs nginx" "<= 3.00x" \
   "${p99_ratio}x (median round ${site_p99} vs ${nginx_p99} ms)" \
   "$(verdict "$(awk -v r="$p99_ratio" 'BEGIN { print (r <= 3) }')")"

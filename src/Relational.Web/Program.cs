@@ -44,14 +44,14 @@ try
     builder.AddReading();
     builder.AddSafety();
     builder.AddReadingProgress();
-    builder.AddPageSnapshots();
+    builder.AddPageCaching();
 
     var app = builder.Build();
 
     app.UseSiteRequestLogging();
     app.UseSiteErrorPages();
     app.UseSafety();
-    app.UsePageSnapshots();
+    app.UsePageCaching();
     app.MapReader();
     app.MapOffline();
     app.MapSite();

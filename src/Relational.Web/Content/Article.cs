@@ -14,7 +14,7 @@ public sealed record Article(
     ImmutableArray<Section> Sections)
 {
     private readonly FrozenDictionary<string, Section> _bySlug =
-        Sections.ToFrozenDictionary(s => s.Slug, StringComparer.Ordinal);
+        Sections.ToFrozenDictionary(s => s.Slug, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>When the article's own file last changed (UTC); see <see cref="LastChanged"/>.</summary>
     public DateTime Updated { get; init; }

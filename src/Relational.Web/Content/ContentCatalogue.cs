@@ -15,7 +15,8 @@ public sealed class ContentCatalogue
     {
         Articles = articles;
         Version = version;
-        _bySlug = articles.ToFrozenDictionary(a => a.Slug, StringComparer.Ordinal);
+        // Slugs are lower case; a page asked for in another case is found, then redirects to its address.
+        _bySlug = articles.ToFrozenDictionary(a => a.Slug, StringComparer.OrdinalIgnoreCase);
     }
 
     public ImmutableArray<Article> Articles { get; }

@@ -1,47 +1,102 @@
-using Microsoft.AspNetCore.Mvc.RazorPages;
+using System.IO.Compression;
+using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.AspNetCore.ResponseCompression;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Relational.Content;
+using Relational.Progress;
 
 namespace Relational.Performance;
 
 public static class PerformanceExtensions
 {
-    // The pages that are the same for every reader who has not opted in. Any page not listed here
-    // (progress, status pages) is rendered afresh for each request.
-    private static readonly string[] SnapshotPages =
-    [
-        "/Reading/Home", "/Reading/Cover", "/Reading/Section", "/Reading/All",
-        "/Safety/StayingSafe", "/Site/Preferences",
-    ];
-
-    public static WebApplicationBuilder AddPageSnapshots(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddPageCaching(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<PageSnapshotOptions>().BindConfiguration(PageSnapshotOptions.Section);
-        builder.Services.AddSingleton<PageSnapshotCache>();
-        builder.Services.AddSingleton<CompressedPages>();
-        builder.Services.AddResponseCompression();
-        builder.Services.Configure<RazorPagesOptions>(options =>
+        builder.Services.AddOptions<PageCacheOptions>().BindConfiguration(PageCacheOptions.Section);
+        builder.Services.AddSingleton<CanonicalOrigins>();
+        builder.Services.AddSingleton<AnonymousPagesPolicy>();
+        builder.Services.AddOutputCache();
+        builder.Services.AddOptions<OutputCacheOptions>().Configure<AnonymousPagesPolicy, IOptions<PageCacheOptions>>((cache, policy, pages) =>
         {
-            foreach (var page in SnapshotPages)
-            {
-                options.Conventions.AddPageRouteModelConvention(page, model =>
-                {
-                    foreach (var selector in model.Selectors)
-                    {
-                        selector.EndpointMetadata.Add(SameForEveryAnonymousReader.Instance);
-                    }
-                });
-            }
+            cache.AddBasePolicy(policy);
+            cache.SizeLimit = pages.Value.SizeLimitMegabytes * 1024L * 1024;
         });
+
+        // Brotli first (smaller), gzip for the rest; the fastest level, as per-reader pages wait for it.
+        builder.Services.AddResponseCompression(options =>
+        {
+            options.Providers.Add<BrotliCompressionProvider>();
+            options.Providers.Add<GzipCompressionProvider>();
+        });
+        builder.Services.Configure<BrotliCompressionProviderOptions>(options => options.Level = CompressionLevel.Fastest);
+        builder.Services.Configure<GzipCompressionProviderOptions>(options => options.Level = CompressionLevel.Fastest);
+
+        builder.Services.Configure<MvcOptions>(options => options.Filters.Add(new CanonicalPageFilter()));
         return builder;
     }
 
     /// <summary>
-    /// Snapshots are compressed once, when taken, and served from memory before anything else
-    /// runs; every other response is compressed as it is written.
+    /// The output cache answers a kept page before anything further runs. Compression sits inside
+    /// it, so a kept page is stored compressed and never compressed again; a page rendered for one
+    /// request is compressed as it is written.
     /// </summary>
-    public static WebApplication UsePageSnapshots(this WebApplication app)
+    public static WebApplication UsePageCaching(this WebApplication app)
     {
-        app.UseMiddleware<PageSnapshotMiddleware>();
+        var store = app.Services.GetRequiredService<IOutputCacheStore>();
+        app.Services.GetRequiredService<CatalogueProvider>().Replaced +=
+            _ => store.EvictByTagAsync(AnonymousPagesPolicy.ContentTag, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+
+        app.UseOutputCache();
         app.UseResponseCompression();
+        app.Use((context, next) =>
+        {
+            PageHeaders(context);
+            return next(context);
+        });
+
+        // Nobody signs in here, but Razor Pages registers the authentication and authorization
+        // services, and the host puts both middlewares first in the pipeline unless the app places
+        // them. Placed here, a page from the cache never runs them.
+        app.UseAuthentication();
+        app.UseAuthorization();
         return app;
+    }
+
+    /// <summary>Headers a page needs before its first byte, so the cache keeps them with it.</summary>
+    private static void PageHeaders(HttpContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        if (ReaderCookie.IsPresent(request))
+        {
+            // Shaped by the reader's progress: no shared cache may keep it.
+            response.OnStarting(MarkPrivate, response);
+        }
+
+        if (!SameForEveryAnonymousReaderAttribute.IsOn(context))
+        {
+            return;
+        }
+
+        // These pages hold no secret to guess at through compressed sizes (BREACH): a reader's own
+        // page holds only their own place, and the forms carry no token.
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpsCompressionFeature>() is { } https)
+        {
+            https.Mode = Microsoft.AspNetCore.Http.Features.HttpsCompressionMode.Compress;
+        }
+
+        response.Headers.Vary = HeaderNames.AcceptEncoding;
+    }
+
+    private static Task MarkPrivate(object state)
+    {
+        var response = (HttpResponse)state;
+        if (Microsoft.Extensions.Primitives.StringValues.IsNullOrEmpty(response.Headers.CacheControl))
+        {
+            response.Headers.CacheControl = "private, no-cache";
+        }
+
+        return Task.CompletedTask;
     }
 }

@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Relational.Content;
+using Relational.Performance;
 using Relational.Site;
 
 namespace Relational.Reading;
 
+[SameForEveryAnonymousReader]
 public sealed class AllModel(CatalogueProvider catalogue) : PageModel
 {
     public Article Article { get; private set; } = default!;

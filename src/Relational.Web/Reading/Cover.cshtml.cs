@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Relational.Content;
+using Relational.Performance;
 using Relational.Progress;
 using Relational.Site;
 
 namespace Relational.Reading;
 
+[SameForEveryAnonymousReader]
 public sealed class CoverModel(CatalogueProvider catalogue, ProgressForPages progress) : PageModel
 {
     public Article Article { get; private set; } = default!;

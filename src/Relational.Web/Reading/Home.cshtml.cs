@@ -1,10 +1,12 @@
 using System.Collections.Immutable;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Relational.Content;
+using Relational.Performance;
 using Relational.Site;
 
 namespace Relational.Reading;
 
+[SameForEveryAnonymousReader]
 public sealed class HomeModel(CatalogueProvider catalogue) : PageModel
 {
     public ImmutableArray<Article> Articles { get; private set; }

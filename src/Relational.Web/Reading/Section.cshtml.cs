@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Relational.Content;
+using Relational.Performance;
 using Relational.Progress;
 using Relational.Safety;
 using Relational.Site;
 
 namespace Relational.Reading;
 
+[SameForEveryAnonymousReader]
 public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls, ProgressForPages progress) : PageModel
 {
     public Article Article { get; private set; } = default!;

@@ -54,13 +54,21 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
     private async Task<int> RefusalAsync(HttpContext context, SafetyOptions limits)
     {
         var request = context.Request;
+        // No Host at all (HTTP/1.0) or one no URL can hold (a port beyond 65535): pages build their
+        // links from it, so they are never run for it. (/healthz needs no Host.)
+        if (!IsUsableHost(request.Host) && !request.Path.StartsWithSegments("/healthz"))
+        {
+            request.Host = OwnHost();
+            return StatusCodes.Status400BadRequest;
+        }
+
         // A foreign Host would end up in canonical and share links. (The container's health probe
         // asks by address, so /healthz answers any host.)
         if (_allowedHosts.Length > 0 && request.Host.HasValue && !request.Path.StartsWithSegments("/healthz")
             && !HostString.MatchesAny(request.Host.Host, _allowedHosts))
         {
             // The calm page builds its links from the Host: it must not be the foreign one.
-            request.Host = new HostString(_allowedHosts.Select(h => h.Value).FirstOrDefault(h => h?.Contains('*') == false) ?? "localhost");
+            request.Host = OwnHost();
             return StatusCodes.Status400BadRequest;
         }
 
@@ -152,6 +160,16 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
 
         return NamesThisSite(request.Headers.Referer.ToString(), request);
     }
+
+    /// <summary>A Host the calm page can build its links from in place of a refused one.</summary>
+    private HostString OwnHost() =>
+        new(_allowedHosts.Select(h => h.Value).FirstOrDefault(h => h?.Contains('*') == false) ?? "localhost");
+
+    internal static bool IsUsableHost(HostString host) =>
+        host.HasValue
+        && Uri.TryCreate("http://" + host.Value + "/", UriKind.Absolute, out var uri)
+        && uri.Authority.Length > 0
+        && (host.Port is null || host.Port is > 0 and <= 65535);
 
     private static bool NamesThisSite(string url, HttpRequest request) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri)

@@ -81,15 +81,6 @@ public static class SiteExtensions
 
     public static WebApplication MapSite(this WebApplication app)
     {
-        // Nobody signs in here. Razor Pages registers authentication and authorization services, and
-        // when the host finds them it puts both middlewares in front of every request unless the
-        // app placed them itself: work on every request, for nothing. These are the marks
-        // UseAuthentication and UseAuthorization leave. (Removing the services instead breaks the
-        // start-up validation Development runs.) Should the marks ever change, the middlewares
-        // simply come back.
-        var properties = ((IApplicationBuilder)app).Properties;
-        properties["__AuthenticationMiddlewareSet"] = true;
-        properties["__AuthorizationMiddlewareSet"] = true;
         app.MapHealthChecks("/healthz");
         StaticAssetCheck.EnsureManifest(app.Environment);
         app.MapCrawlerFiles();

@@ -157,7 +157,6 @@ public sealed class ReadingPagesTests(SiteFactory site) : IClassFixture<SiteFact
     [InlineData("/no-such-article/before-we-begin")]
     [InlineData("/no-such-article/all")]
     [InlineData(ArticleUrl + "/before-we-begin/more")]
-    [InlineData("/Healing-Trauma-In-Relationship")]
     [InlineData("/status/500")]
     public async Task What_does_not_exist_gets_a_calm_404_with_a_way_back(string path)
     {

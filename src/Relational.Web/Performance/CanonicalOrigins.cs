@@ -1,0 +1,56 @@
+using System.Collections.Frozen;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using Relational.Site;
+
+namespace Relational.Performance;
+
+/// <summary>
+/// Which Host values a cached page may be kept for. A page's canonical and share links are built
+/// from <c>Site:PublicOrigin</c>, or, without it, from the request's Host: then each Host gets
+/// different bytes, and a cache keyed by whatever Host arrives could be filled by made-up ones.
+/// So pages are kept for the site's own names only: with <c>Site:PublicOrigin</c> set, one entry
+/// whatever the Host (the page does not depend on it); without it, the exact names in
+/// <c>AllowedHosts</c> and the addresses the server listens on. Any other Host (another name, a
+/// different port or case) is still answered, rendered for that request and never kept.
+/// </summary>
+internal sealed class CanonicalOrigins
+{
+    private readonly IServer _server;
+    private readonly string[] _allowedHosts;
+    private FrozenSet<string>? _hosts;
+
+    public CanonicalOrigins(IOptions<SiteOptions> site, IConfiguration configuration, IServer server)
+    {
+        _server = server;
+        PagesIgnoreHost = site.Value.PublicOrigin.Trim().Length > 0;
+        _allowedHosts = [.. (configuration["AllowedHosts"] ?? "")
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(host => !host.Contains('*', StringComparison.Ordinal))];
+    }
+
+    /// <summary>True when links come from <c>Site:PublicOrigin</c>, so a page is the same whatever the Host.</summary>
+    public bool PagesIgnoreHost { get; }
+
+    public bool IsCanonical(HttpRequest request) =>
+        PagesIgnoreHost || (request.Host.Value is { } host && Hosts.Contains(host));
+
+    // The server's addresses are known once it listens (port 0 becomes the real port), so this is
+    // worked out on the first request rather than at start.
+    private FrozenSet<string> Hosts => _hosts ??= FindHosts();
+
+    private FrozenSet<string> FindHosts()
+    {
+        var hosts = new HashSet<string>(_allowedHosts, StringComparer.Ordinal);
+        foreach (var address in _server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+        {
+            if (Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Host is not ("0.0.0.0" or "[::]" or "+" or "*"))
+            {
+                hosts.Add(uri.IsDefaultPort ? uri.Host : uri.Authority);
+            }
+        }
+
+        return hosts.ToFrozenSet(StringComparer.Ordinal);
+    }
+}
