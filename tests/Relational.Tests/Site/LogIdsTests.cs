@@ -24,6 +24,8 @@ public sealed partial class LogIdsTests
             // An ordinary request afterwards, on a new connection, so the error's line is not the last thing written.
             using var after = ((LiveSite)site).CreateLiveClient();
             await after.GetStringAsync("/");
+            // Lines are written in batches by a background task: wait (bounded) until the error's line is out.
+            await LogHas(site, "An unhandled exception was thrown by the application");
         }
 
         var log = site.Log.Text;
@@ -45,11 +47,20 @@ public sealed partial class LogIdsTests
             request.Headers.Add("traceparent", $"00-{ClientTrace}-00f067aa0ba902b7-01");
             using var response = await client.SendAsync(request);
             Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            await LogHas(site, "\"RouteTemplate\":\"/staying-safe\"");
         }
 
         var line = Assert.Single(site.Log.Text.Split('\n'), l => l.Contains("\"RouteTemplate\":\"/staying-safe\"", StringComparison.Ordinal));
         Assert.Matches("\"@tr\":\"[0-9a-f]{32}\"", line);
         Assert.DoesNotContain(ClientTrace, site.Log.Text, StringComparison.Ordinal);
+    }
+
+    private static async Task LogHas(SiteFactory site, string text)
+    {
+        for (var waited = 0; waited < 10_000 && !site.Log.Text.Contains(text, StringComparison.Ordinal); waited += 50)
+        {
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Kestrel's connection ids: 13 characters of base32 beginning 0H.</summary>
