@@ -1,14 +1,21 @@
+using System.Reflection;
+using System.Reflection.Emit;
 using Bunit;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Relational.Content;
 using Relational.Progress;
 using Relational.Progress.Components;
-using Relational.Reading.Components;
 
 namespace Relational.Tests.Progress;
 
 /// <summary>The contents with states, the continue offer and the progress forms, rendered alone.</summary>
-public sealed class ProgressComponentTests : BunitContext
+public sealed class ProgressComponentTests : BunitContext, IClassFixture<SiteFactory>
 {
+    public ProgressComponentTests(SiteFactory site) =>
+        // The forms' addresses come from the site's own routes.
+        Services.AddSingleton(site.Services.GetRequiredService<LinkGenerator>());
+
     private static readonly Article Article = ContentLoader.Load(Paths.Content).FindArticle(Forms.Article)!;
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
@@ -118,9 +125,149 @@ public sealed class ProgressComponentTests : BunitContext
     }
 
     [Fact]
+    public void Progress_uses_nothing_of_Reading_while_Reading_shows_progress()
+    {
+        var progressUsesReading = UsesBetween("Relational.Progress", "Relational.Reading");
+        var readingUsesProgress = UsesBetween("Relational.Reading", "Relational.Progress");
+
+        Assert.True(progressUsesReading.Count == 0, string.Join("\n", progressUsesReading));
+        // The one direction allowed is seen, views and components included: the scan reads them.
+        Assert.Contains(readingUsesProgress, use => use.EndsWith("uses Relational.Progress.Components.ProgressControls", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void An_unknown_outcome_in_the_query_shows_nothing()
     {
         Assert.Null(ProgressOutcome.FromQuery(new Microsoft.AspNetCore.Http.DefaultHttpContext { Request = { QueryString = new("?progress=<script>") } }.Request));
         Assert.Equal(ProgressOutcome.Saved, ProgressOutcome.FromQuery(new Microsoft.AspNetCore.Http.DefaultHttpContext { Request = { QueryString = new("?progress=saved") } }.Request));
+    }
+
+    private static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Select(field => (OpCode)field.GetValue(null)!)
+        .DistinctBy(code => code.Value)
+        .ToDictionary(code => code.Value);
+
+    /// <summary>
+    /// "A uses B" for each type of the site in one namespace (or below it) that uses a type in the
+    /// other: in its signatures, attributes and method bodies, so compiled views and components
+    /// (which name a component only in code) count as well.
+    /// </summary>
+    private static List<string> UsesBetween(string from, string to) =>
+        [.. typeof(ProgressView).Assembly.GetTypes()
+            .Where(type => IsIn(type, from))
+            .SelectMany(type => TypesUsedBy(type).Where(used => IsIn(used, to)).Select(used => $"{type.FullName} uses {used.FullName}"))
+            .Distinct()];
+
+    private static bool IsIn(Type type, string space) =>
+        type.Namespace is { } name && (name == space || name.StartsWith(space + ".", StringComparison.Ordinal));
+
+    private static IEnumerable<Type> TypesUsedBy(Type type)
+    {
+        const BindingFlags declared = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        var used = new List<Type>(type.GetInterfaces());
+        used.AddRange(type.GetCustomAttributesData().Select(a => a.AttributeType));
+        used.AddRange(type.GetFields(declared).Select(f => f.FieldType));
+        used.AddRange(type.GetProperties(declared).Select(p => p.PropertyType));
+        if (type.BaseType is { } baseType)
+        {
+            used.Add(baseType);
+        }
+
+        foreach (var method in type.GetMethods(declared).Concat<MethodBase>(type.GetConstructors(declared)))
+        {
+            used.AddRange(method.GetParameters().Select(p => p.ParameterType));
+            used.AddRange(method.GetCustomAttributesData().Select(a => a.AttributeType));
+            used.AddRange(InBody(method));
+            if (method is MethodInfo { ReturnType: var returned })
+            {
+                used.Add(returned);
+            }
+        }
+
+        return used.SelectMany(Unwrapped);
+    }
+
+    /// <summary>A type with the types it is made of: element types and generic arguments.</summary>
+    private static IEnumerable<Type> Unwrapped(Type type)
+    {
+        yield return type;
+        if (type.GetElementType() is { } element)
+        {
+            foreach (var inner in Unwrapped(element))
+            {
+                yield return inner;
+            }
+        }
+
+        if (type.IsConstructedGenericType)
+        {
+            foreach (var inner in type.GetGenericArguments().SelectMany(Unwrapped))
+            {
+                yield return inner;
+            }
+        }
+    }
+
+    /// <summary>The types a method's IL names: in typeof, casts, calls, field reads and writes.</summary>
+    private static List<Type> InBody(MethodBase method)
+    {
+        var found = new List<Type>();
+        var il = method.GetMethodBody()?.GetILAsByteArray() ?? [];
+        for (var at = 0; at < il.Length;)
+        {
+            var code = il[at] == 0xFE ? OpCodesByValue[unchecked((short)(0xFE00 | il[at + 1]))] : OpCodesByValue[il[at]];
+            at += code.Size;
+            if (code.OperandType is OperandType.InlineType or OperandType.InlineTok or OperandType.InlineMethod or OperandType.InlineField)
+            {
+                switch (Resolve(method, BitConverter.ToInt32(il, at)))
+                {
+                    case Type named:
+                        found.Add(named);
+                        break;
+                    case FieldInfo field:
+                        found.AddRange([field.DeclaringType!, field.FieldType]);
+                        break;
+                    case MethodBase called:
+                        found.Add(called.DeclaringType!);
+                        found.AddRange(called.GetParameters().Select(p => p.ParameterType));
+                        if (called is MethodInfo calledMethod)
+                        {
+                            found.Add(calledMethod.ReturnType);
+                            found.AddRange(calledMethod.GetGenericArguments());
+                        }
+
+                        break;
+                }
+            }
+
+            at += code.OperandType switch
+            {
+                OperandType.InlineNone => 0,
+                OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
+                OperandType.InlineVar => 2,
+                OperandType.InlineI8 or OperandType.InlineR => 8,
+                OperandType.InlineSwitch => 4 + (4 * BitConverter.ToInt32(il, at)),
+                _ => 4,
+            };
+        }
+
+        return found;
+    }
+
+    private static MemberInfo? Resolve(MethodBase method, int token)
+    {
+        try
+        {
+            return method.Module.ResolveMember(
+                token,
+                method.DeclaringType is { IsGenericType: true } declaring ? declaring.GetGenericArguments() : null,
+                method.IsGenericMethod ? method.GetGenericArguments() : null);
+        }
+        catch (ArgumentException)
+        {
+            // A token of another kind (a signature) or an open generic context: nothing to name.
+            return null;
+        }
     }
 }
