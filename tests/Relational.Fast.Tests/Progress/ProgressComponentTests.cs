@@ -9,7 +9,7 @@ namespace Relational.Tests.Progress;
 /// <summary>The contents with states, the continue offer and the progress forms, rendered alone.</summary>
 public sealed class ProgressComponentTests : BunitContext
 {
-    private static readonly Article Article = ContentLoader.Load(Paths.Content).FindArticle(Forms.Article)!;
+    private static readonly Article Article = ContentLoader.Load(Paths.Content).FindArticle(Series.Slug)!;
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
     private static ReaderProgress ProgressOf(SavedPlace? saved = null, params (int Part, bool Finished, int Minute)[] parts) => new(
