@@ -55,6 +55,7 @@ try
     app.MapReader();
     app.MapOffline();
     app.MapSite();
+    app.KeepContentOffSiteAddresses();
 
     await app.RunAsync();
     return 0;

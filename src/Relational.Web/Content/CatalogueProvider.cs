@@ -15,20 +15,13 @@ public sealed partial class CatalogueProvider : IDisposable
     private readonly FileSystemWatcher? _watcher;
     private readonly Timer _reloadTimer;
     private volatile ContentCatalogue _current;
+    private volatile TakenSlugs _taken = TakenSlugs.None;
 
     public CatalogueProvider(IOptions<ContentOptions> options, IHostEnvironment environment, ILogger<CatalogueProvider> logger)
     {
         _logger = logger;
         ContentPath = ContentOptions.Resolve(options.Value.Path, environment.ContentRootPath);
-        try
-        {
-            _current = ContentLoader.Load(ContentPath);
-        }
-        catch (ContentException e)
-        {
-            throw new Relational.Site.CannotStartException(
-                $"Relational cannot start: the content folder {ContentPath} is broken ({e.Message}); fix it, or set {ContentOptions.SettingHint} to another folder.", e);
-        }
+        _current = LoadAtStart(TakenSlugs.None);
 
         LogLoaded(_current.Articles.Length, _current.Version);
 
@@ -51,13 +44,27 @@ public sealed partial class CatalogueProvider : IDisposable
 
     public ContentCatalogue Current => _current;
 
+    /// <summary>
+    /// From now on, refuses content with a slug that one of the site's own addresses takes; the
+    /// catalogue already loaded is checked at once, and a clash stops start-up naming the file.
+    /// Called once every endpoint is mapped, so the addresses are all known.
+    /// </summary>
+    public void Reserve(TakenSlugs taken)
+    {
+        _taken = taken;
+        if (taken.AnyIn(_current))
+        {
+            _current = LoadAtStart(taken);
+        }
+    }
+
     /// <summary>Loads the folder again now; returns false (keeping the current catalogue) if it fails.</summary>
     public bool Reload()
     {
         ContentCatalogue next;
         try
         {
-            next = ContentLoader.Load(ContentPath);
+            next = ContentLoader.Load(ContentPath, _taken);
         }
         catch (ContentException e)
         {
@@ -74,6 +81,19 @@ public sealed partial class CatalogueProvider : IDisposable
         LogLoaded(next.Articles.Length, next.Version);
         Replaced?.Invoke(next);
         return true;
+    }
+
+    private ContentCatalogue LoadAtStart(TakenSlugs taken)
+    {
+        try
+        {
+            return ContentLoader.Load(ContentPath, taken);
+        }
+        catch (ContentException e)
+        {
+            throw new Relational.Site.CannotStartException(
+                $"Relational cannot start: the content folder {ContentPath} is broken ({e.Message}); fix it, or set {ContentOptions.SettingHint} to another folder.", e);
+        }
     }
 
     public void Dispose()

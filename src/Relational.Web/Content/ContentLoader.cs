@@ -15,10 +15,6 @@ public static partial class ContentLoader
 {
     public const string ArticleFile = "article.md";
 
-    /// <summary>Slugs that would shadow a route of their own.</summary>
-    private static readonly FrozenSet<string> Reserved = FrozenSet.Create(
-        StringComparer.Ordinal, "all", "healthz", "staying-safe", "preferences", "progress", "status", "css", "js", "previews", "read");
-
     [GeneratedRegex("^[a-z0-9]+(?:-[a-z0-9]+)*$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex SlugPattern();
 
@@ -31,8 +27,13 @@ public static partial class ContentLoader
     [GeneratedRegex(@"\S+", RegexOptions.CultureInvariant)]
     private static partial Regex Word();
 
-    public static ContentCatalogue Load(string contentPath)
+    /// <summary>
+    /// Loads and validates the folder. With <paramref name="taken"/>, a slug that one of the site's own
+    /// addresses takes is refused too, naming its file.
+    /// </summary>
+    public static ContentCatalogue Load(string contentPath, TakenSlugs? taken = null)
     {
+        var reserved = taken ?? TakenSlugs.None;
         if (!Directory.Exists(contentPath))
         {
             throw new ContentException(contentPath, "content folder not found");
@@ -42,7 +43,7 @@ public static partial class ContentLoader
         var articles = Directory.EnumerateDirectories(contentPath)
             .Where(dir => File.Exists(Path.Combine(dir, ArticleFile)))
             .Order(StringComparer.Ordinal)
-            .Select(dir => LoadArticle(dir, hash))
+            .Select(dir => LoadArticle(dir, hash, reserved))
             .ToImmutableArray();
 
         if (articles.IsEmpty)
@@ -60,12 +61,12 @@ public static partial class ContentLoader
         return new ContentCatalogue(articles, version);
     }
 
-    private static Article LoadArticle(string folder, IncrementalHash hash)
+    private static Article LoadArticle(string folder, IncrementalHash hash, TakenSlugs taken)
     {
         var articleFile = Path.Combine(folder, ArticleFile);
         var article = Read(articleFile, hash);
         var fields = new Fields(articleFile, article.FrontMatter);
-        var slug = fields.Slug();
+        var slug = fields.Slug(taken.ForArticles);
 
         var partFiles = Directory.EnumerateFiles(folder, "*.md")
             .Where(f => Path.GetFileName(f) != ArticleFile)
@@ -83,7 +84,7 @@ public static partial class ContentLoader
                 throw new ContentException(file, $"expected a part file named {expected:00}-<slug>.md here");
             }
 
-            var section = LoadSection(file, expected, hash);
+            var section = LoadSection(file, expected, hash, taken);
             if (!slugs.Add(section.Slug))
             {
                 throw new ContentException(file, $"another part already uses the slug '{section.Slug}'");
@@ -116,7 +117,7 @@ public static partial class ContentLoader
         };
     }
 
-    private static Section LoadSection(string file, int number, IncrementalHash hash)
+    private static Section LoadSection(string file, int number, IncrementalHash hash, TakenSlugs taken)
     {
         var rendered = Read(file, hash);
         var fields = new Fields(file, rendered.FrontMatter);
@@ -128,7 +129,7 @@ public static partial class ContentLoader
 
         return new Section(
             number,
-            fields.Slug(),
+            fields.Slug(taken.ForParts),
             fields.Required("title"),
             fields.Required("summary"),
             fields.Optional("pause"),
@@ -179,7 +180,7 @@ public static partial class ContentLoader
         public string? Optional(string name) =>
             values.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
-        public string Slug()
+        public string Slug(FrozenSet<string> taken)
         {
             var slug = Required("slug");
             if (!IsSlug(slug))
@@ -187,9 +188,9 @@ public static partial class ContentLoader
                 throw new ContentException(file, $"slug '{slug}' must be lowercase words joined by hyphens (at most 80 characters)");
             }
 
-            if (Reserved.Contains(slug))
+            if (taken.Contains(slug))
             {
-                throw new ContentException(file, $"slug '{slug}' is reserved by the site");
+                throw new ContentException(file, $"slug '{slug}' is reserved by the site (it has an address of its own there)");
             }
 
             return slug;

@@ -11,7 +11,7 @@ namespace Relational.Offline;
 /// </summary>
 public static class OfflineExtensions
 {
-    /// <summary>Where "Remove the offline copy" posts (under <c>/progress</c>, where the request guard lets forms in).</summary>
+    /// <summary>Where "Remove the offline copy" posts: beside the other forms about what this device keeps.</summary>
     public const string RemovePath = "/progress/remove-offline-copy";
 
     /// <summary>
@@ -34,18 +34,12 @@ public static class OfflineExtensions
         });
         app.MapGet("/manifest.webmanifest", (IOptions<SiteOptions> site) => Manifest(site.Value.Name, "/favicon.svg"));
         app.MapGet("/manifest-neutral.webmanifest", () => Manifest(Safety.DiscreetMode.NeutralTitle, "/favicon-neutral.svg"));
-        app.MapPost(RemovePath, async (HttpContext context) =>
+        app.MapPost(RemovePath, (HttpResponse response) =>
         {
-            if (await ProgressForms.RejectAsync(context.Request) is { } rejection)
-            {
-                return Results.StatusCode(rejection);
-            }
-
-            context.Response.Headers["Clear-Site-Data"] = ClearOnRemove;
-            context.Response.Headers.CacheControl = "no-store";
-            context.Response.Headers.Location = OfflinePageModel.RemovedPath;
-            return Results.StatusCode(StatusCodes.Status303SeeOther);
-        });
+            response.Headers["Clear-Site-Data"] = ClearOnRemove;
+            response.Headers.CacheControl = "no-store";
+            return new SeeOtherResult(OfflinePageModel.RemovedPath);
+        }).TakesProgressForm();
         return app;
     }
 

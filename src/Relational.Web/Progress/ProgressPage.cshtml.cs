@@ -10,9 +10,10 @@ using Relational.Site;
 namespace Relational.Progress;
 
 /// <summary>
-/// <c>/progress</c>: what is kept and the controls for it; and every progress form's POST
-/// (<c>/progress/remember</c>, <c>/progress/finished</c>, …). No antiforgery token (its cookie
-/// would be set before anyone opts in): the Safety request guard lets only same-origin POSTs in.
+/// <c>/progress</c>: what is kept and the controls for it; and every progress form's POST, one named
+/// handler each (<c>/progress/remember</c>, <c>/progress/finished</c>, …). No antiforgery token (its
+/// cookie would be set before anyone opts in): the Safety request guard lets only same-origin POSTs
+/// in, and <see cref="ProgressFormAttribute"/> refuses any form that is not one of these.
 /// </summary>
 [IgnoreAntiforgeryToken]
 [ProgressForm]
@@ -24,6 +25,9 @@ public sealed class ProgressPageModel(
     NewReaderLimit newReaders,
     IOptions<ProgressOptions> options) : PageModel
 {
+    /// <summary>This page, for <c>Url.Page</c> and <c>asp-page</c>.</summary>
+    public const string PageName = "/Progress/ProgressPage";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public ProgressView View { get; private set; } = ProgressView.Off;
@@ -63,14 +67,15 @@ public sealed class ProgressPageModel(
         };
     }
 
-    public async Task<IActionResult> OnPostRememberAsync()
+    public async Task<IActionResult> OnPostRememberAsync([FromForm] PlaceFields place)
     {
-        if (!TryReadPlace(out var article, out var section))
+        if (place.In(catalogue.Current) is not { } at)
         {
+            // Checked when the form was bound; the content has been replaced since.
             return BadRequest();
         }
 
-        var back = BackTo(article, section);
+        var back = BackTo(at);
         if (ReaderCookie.Read(Request) is { } existing && await Safely(() => store.FindAsync(existing)) is { Value: not null })
         {
             return Back(back, ProgressOutcome.Remembered);
@@ -85,7 +90,7 @@ public sealed class ProgressPageModel(
         var stored = await Safely(async () =>
         {
             await store.RememberAsync(key);
-            if (article is not null && section is not null)
+            if (at is { Article: { } article, Section: { } section })
             {
                 await store.RecordOpenedAsync(key, SectionRef.Of(article, section), null);
             }
@@ -101,76 +106,61 @@ public sealed class ProgressPageModel(
         return Back(back, ProgressOutcome.Remembered);
     }
 
-    public Task<IActionResult> OnPostFinishedAsync() =>
-        ForPart(ProgressOutcome.Finished, (key, part) => store.MarkFinishedAsync(key, part));
+    public Task<IActionResult> OnPostFinishedAsync([FromForm] PartFields part) =>
+        ForPart(part, ProgressOutcome.Finished, (key, at) => store.MarkFinishedAsync(key, at));
 
-    public Task<IActionResult> OnPostSaveAsync() =>
-        ForPart(ProgressOutcome.Saved, (key, part) => store.SavePlaceAsync(key, part));
+    public Task<IActionResult> OnPostSaveAsync([FromForm] PartFields part) =>
+        ForPart(part, ProgressOutcome.Saved, (key, at) => store.SavePlaceAsync(key, at));
 
     public async Task<IActionResult> OnPostForgetAsync()
     {
-        if (Request.Form.Count > 0)
-        {
-            return BadRequest();
-        }
-
         if (ReaderCookie.Read(Request) is { } key)
         {
             if (await Safely(() => store.ForgetAsync(key)) is null)
             {
-                return Back("/progress", ProgressOutcome.Unavailable);
+                return Back(Here, ProgressOutcome.Unavailable);
             }
         }
 
         ReaderCookie.Expire(Response);
         // The browser erases the rest: an offline copy, its worker, and anything else stored here.
         Response.Headers["Clear-Site-Data"] = Offline.OfflineExtensions.ClearOnForget;
-        return Back("/progress", ProgressOutcome.Forgotten);
+        return Back(Here, ProgressOutcome.Forgotten);
     }
 
     public async Task<IActionResult> OnPostLinkAsync()
     {
-        if (Request.Form.Count > 0)
-        {
-            return BadRequest();
-        }
-
         if (ReaderCookie.Read(Request) is not { } key)
         {
-            return Back("/progress", ProgressOutcome.NotRemembered);
+            return Back(Here, ProgressOutcome.NotRemembered);
         }
 
         var result = await Safely(() => store.CreateResumeLinkAsync(key));
         if (result is null)
         {
-            return Back("/progress", ProgressOutcome.Unavailable);
+            return Back(Here, ProgressOutcome.Unavailable);
         }
 
         if (result.Value is not { } token)
         {
-            return Back("/progress", ProgressOutcome.NotRemembered);
+            return Back(Here, ProgressOutcome.NotRemembered);
         }
 
-        ResumeUrl = urls.Absolute(Request, "/progress/resume/" + token.Value);
+        ResumeUrl = urls.Absolute(Request, Url.Page(ResumeModel.PageName, new { token = token.Value })!);
         View = await pages.FindAsync(HttpContext);
         return ShowPage();
     }
 
     public async Task<IActionResult> OnPostRevokeLinkAsync()
     {
-        if (Request.Form.Count > 0)
-        {
-            return BadRequest();
-        }
-
         if (ReaderCookie.Read(Request) is not { } key)
         {
-            return Back("/progress", ProgressOutcome.NotRemembered);
+            return Back(Here, ProgressOutcome.NotRemembered);
         }
 
         return await Safely(() => store.RevokeResumeLinkAsync(key)) is null
-            ? Back("/progress", ProgressOutcome.Unavailable)
-            : Back("/progress", ProgressOutcome.LinkRevoked);
+            ? Back(Here, ProgressOutcome.Unavailable)
+            : Back(Here, ProgressOutcome.LinkRevoked);
     }
 
     public IActionResult OnPost() => NotFound();
@@ -178,19 +168,20 @@ public sealed class ProgressPageModel(
     private PageResult ShowPage()
     {
         ReaderCookie.MarkPersonal(Response);
-        new PageMeta("Your progress", "What this site keeps about your reading, if you ask it to, and how to see or erase it.", "/progress")
+        new PageMeta("Your progress", "What this site keeps about your reading, if you ask it to, and how to see or erase it.", Here)
             .ApplyTo(ViewData);
         return Page();
     }
 
-    private async Task<IActionResult> ForPart(ProgressOutcome done, Func<ReaderKey, SectionRef, Task<bool>> write)
+    private async Task<IActionResult> ForPart(PartFields part, ProgressOutcome done, Func<ReaderKey, SectionRef, Task<bool>> write)
     {
-        if (!TryReadPlace(out var article, out var section) || article is null || section is null)
+        if (part.In(catalogue.Current) is not { Article: { } article, Section: { } section } at)
         {
+            // Checked when the form was bound; the content has been replaced since.
             return BadRequest();
         }
 
-        var back = BackTo(article, section);
+        var back = BackTo(at);
         if (ReaderCookie.Read(Request) is not { } key)
         {
             return Back(back, ProgressOutcome.NotRemembered);
@@ -210,42 +201,17 @@ public sealed class ProgressPageModel(
         return Back(back, done);
     }
 
-    /// <summary>Reads the optional <c>article</c> and <c>section</c> fields; false if they name nothing real.</summary>
-    private bool TryReadPlace(out Article? article, out Section? section)
-    {
-        article = null;
-        section = null;
-        var articleSlug = Request.Form["article"].ToString();
-        var sectionSlug = Request.Form["section"].ToString();
-        if (articleSlug.Length == 0)
-        {
-            return sectionSlug.Length == 0;
-        }
+    /// <summary>This page's address (without a handler).</summary>
+    private string Here => Url.Page(PageName)!;
 
-        article = catalogue.Current.FindArticle(articleSlug);
-        if (article is null)
-        {
-            return false;
-        }
+    /// <summary>Where a form's answer leads: the part or cover it was sent from, else this page.</summary>
+    private string BackTo(Place at) =>
+        at.Article is not { } article ? Here : at.Section is { } section ? article.SectionUrl(section) : article.Url;
 
-        if (sectionSlug.Length == 0)
-        {
-            return true;
-        }
-
-        section = article.FindSection(sectionSlug);
-        return section is not null;
-    }
-
-    private static string BackTo(Article? article, Section? section) =>
-        article is null ? "/progress" : section is null ? article.Url : article.SectionUrl(section);
-
-    private StatusCodeResult Back(string path, ProgressOutcome outcome)
+    private SeeOtherResult Back(string path, ProgressOutcome outcome)
     {
         ReaderCookie.MarkPersonal(Response);
-        // 303 See Other: the browser follows with a GET, so reloading never re-sends the form.
-        Response.Headers.Location = outcome.AppendTo(path);
-        return StatusCode(StatusCodes.Status303SeeOther);
+        return new SeeOtherResult(outcome.AppendTo(path));
     }
 
     private FileContentResult Download(object data)

@@ -19,12 +19,16 @@ namespace Relational.Progress;
 [ProgressForm]
 public sealed class ResumeModel(IReadingProgressStore store, CatalogueProvider catalogue, IOptions<ProgressOptions> options) : PageModel
 {
+    /// <summary>This page, for <c>Url.Page</c>.</summary>
+    public const string PageName = "/Progress/Resume";
+
     public const string Replace = "replace";
 
     public const string Keep = "keep";
 
     /// <summary>What the reader chose when this device had progress of its own; absent the first time.</summary>
     [BindProperty]
+    [FromForm]
     [RegularExpression("^(replace|keep)$")]
     public string? Choice { get; set; }
 
@@ -37,17 +41,12 @@ public sealed class ResumeModel(IReadingProgressStore store, CatalogueProvider c
     /// The same page for every token of the right shape, without looking it up; only a token
     /// that no link could ever have (not 256 bits of base64url) is answered 404.
     /// </summary>
-    public PageResult OnGet(string token) => ResumeToken.TryParse(token, out _)
+    public PageResult OnGet([FromRoute] string token) => ResumeToken.TryParse(token, out _)
         ? Show(StatusCodes.Status200OK, null)
         : Show(StatusCodes.Status404NotFound, NotWorking);
 
-    public async Task<IActionResult> OnPostAsync(string token)
+    public async Task<IActionResult> OnPostAsync([FromRoute] string token)
     {
-        if (!ModelState.IsValid)
-        {
-            return BadRequest();
-        }
-
         if (Choice == Keep)
         {
             return Back(ProgressOutcome.KeptMine);
@@ -116,12 +115,13 @@ public sealed class ResumeModel(IReadingProgressStore store, CatalogueProvider c
         return lines.Count == 0 ? "Nothing read yet." : string.Join(" ", lines.Select(l => l + "."));
     }
 
-    private StatusCodeResult Back(ProgressOutcome outcome)
+    /// <summary>The progress page's address: where a choice is answered, and the canonical of this page (which must never name the token).</summary>
+    private string ProgressPage => Url.Page(ProgressPageModel.PageName)!;
+
+    private SeeOtherResult Back(ProgressOutcome outcome)
     {
         ReaderCookie.MarkPersonal(Response);
-        // 303 See Other: the browser follows with a GET, so reloading never re-sends the form.
-        Response.Headers.Location = outcome.AppendTo(Url.Page("/Progress/ProgressPage", new { handler = (string?)null })!);
-        return StatusCode(StatusCodes.Status303SeeOther);
+        return new SeeOtherResult(outcome.AppendTo(ProgressPage));
     }
 
     private PageResult Show(int status, string? problem)
@@ -130,7 +130,7 @@ public sealed class ResumeModel(IReadingProgressStore store, CatalogueProvider c
         Response.StatusCode = status;
         ReaderCookie.MarkPersonal(Response);
         Response.Headers["X-Robots-Tag"] = "noindex";
-        new PageMeta("Carry your place to this device", "A private link to carry a reader’s place between devices.", "/progress").ApplyTo(ViewData);
+        new PageMeta("Carry your place to this device", "A private link to carry a reader’s place between devices.", ProgressPage).ApplyTo(ViewData);
         return Page();
     }
 }

@@ -49,22 +49,24 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
         context.Features.Get<IStatusCodeReExecuteFeature>() is not null
         || context.Features.Get<IExceptionHandlerPathFeature>() is not null;
 
-    internal static bool IsPostPath(PathString path) => path.StartsWithSegments("/progress", StringComparison.OrdinalIgnoreCase);
-
     private async Task<int> RefusalAsync(HttpContext context, SafetyOptions limits)
     {
         var request = context.Request;
+        // Routing has already run (it comes first in the pipeline): what the matched endpoint says
+        // about itself decides, not its address.
+        var endpoint = context.GetEndpoint()?.Metadata;
+        var anyHost = endpoint?.GetMetadata<AnyHostAttribute>() is not null;
+
         // No Host at all (HTTP/1.0) or one no URL can hold (a port beyond 65535): pages build their
-        // links from it, so they are never run for it. (/healthz needs no Host.)
-        if (!IsUsableHost(request.Host) && !request.Path.StartsWithSegments("/healthz"))
+        // links from it, so they are never run for it.
+        if (!IsUsableHost(request.Host) && !anyHost)
         {
             request.Host = OwnHost();
             return StatusCodes.Status400BadRequest;
         }
 
-        // A foreign Host would end up in canonical and share links. (The container's health probe
-        // asks by address, so /healthz answers any host.)
-        if (_allowedHosts.Length > 0 && request.Host.HasValue && !request.Path.StartsWithSegments("/healthz")
+        // A foreign Host would end up in canonical and share links.
+        if (_allowedHosts.Length > 0 && request.Host.HasValue && !anyHost
             && !HostString.MatchesAny(request.Host.Host, _allowedHosts))
         {
             // The calm page builds its links from the Host: it must not be the foreign one.
@@ -83,7 +85,7 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
             return 0;
         }
 
-        if (!HttpMethods.IsPost(method) || !IsPostPath(request.Path))
+        if (!HttpMethods.IsPost(method) || endpoint?.GetMetadata<IFormPostTarget>() is null)
         {
             SecurityHeaders.Add(context, "Allow", "GET, HEAD");
             return StatusCodes.Status405MethodNotAllowed;

@@ -81,7 +81,8 @@ public static class SiteExtensions
 
     public static WebApplication MapSite(this WebApplication app)
     {
-        app.MapHealthChecks("/healthz");
+        // The container's health probe asks by address, whatever AllowedHosts says.
+        app.MapHealthChecks("/healthz").WithMetadata(new Relational.Safety.AnyHostAttribute());
         StaticAssetCheck.EnsureManifest(app.Environment);
         app.MapCrawlerFiles();
         app.MapStaticAssets();

@@ -81,7 +81,6 @@ public sealed class ContentLoaderTests
         { "04-healing-requires-a-different-relational-experience.md", "slug: healing-requires-a-different-relational-experience", "slug: Not A Slug" },
         { "05-why-therapy-can-feel-so-vulnerable.md", "title: \"Why Therapy Can Feel So Vulnerable\"", "title: [unclosed" },
         { "06-safety-is-built-not-assumed.md", "---\ntitle", "title" },
-        { "07-what-changes-when-healing-happens-in-relationship.md", "slug: what-changes-when-healing-happens-in-relationship", "slug: all" },
     };
 
     [Theory]

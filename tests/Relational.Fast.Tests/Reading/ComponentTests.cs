@@ -1,5 +1,6 @@
 using Bunit;
 using Relational.Content;
+using Relational.Progress.Components;
 using Relational.Reading.Components;
 
 namespace Relational.Tests.Reading;

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
 using Relational.Content;
 
@@ -55,6 +57,56 @@ public sealed class CatalogueProviderTests
         Assert.Contains("07-what-changes-when-healing-happens-in-relationship.md", error.Message, StringComparison.Ordinal);
         Assert.Contains("'summary'", error.Message, StringComparison.Ordinal);
         Assert.Contains("Content:Path", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task No_article_or_part_can_take_an_address_the_site_answers_itself()
+    {
+        const string ArticleFile = "healing-trauma-in-relationship/article.md";
+        const string PartFile = "healing-trauma-in-relationship/02-trauma-was-formed-in-relationship.md";
+        using var folder = new ContentFolder();
+        using var site = new SiteFactory().With("Content:Path", folder.Root);
+        var client = site.CreateClient();
+        var provider = site.Services.GetRequiredService<CatalogueProvider>();
+        var before = provider.Current;
+        // The first fixed segment of every address the running site answers: a page added later is
+        // in this list without anyone writing it here.
+        var addresses = site.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Select(endpoint => endpoint.RoutePattern.PathSegments)
+            .Where(segments => segments.Count > 0 && segments[0].IsSimple && segments[0].Parts[0] is RoutePatternLiteralPart)
+            .Select(segments => ((RoutePatternLiteralPart)segments[0].Parts[0]).Content)
+            .Where(ContentLoader.IsSlug)
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.Superset(new HashSet<string>(["progress", "offline", "staying-safe", "preferences", "healthz", "status", "read", "previews", "css", "js"]), addresses);
+
+        foreach (var address in addresses)
+        {
+            folder.Edit(ArticleFile, t => t.Replace("slug: healing-trauma-in-relationship", "slug: " + address, StringComparison.Ordinal));
+            Assert.False(provider.Reload(), $"an article could be named {address}");
+            folder.Edit(ArticleFile, t => t.Replace("slug: " + address + "\n", "slug: healing-trauma-in-relationship\n", StringComparison.Ordinal));
+        }
+
+        // A part cannot take the whole article's address either.
+        folder.Edit(PartFile, t => t.Replace("slug: trauma-was-formed-in-relationship", "slug: all", StringComparison.Ordinal));
+        Assert.False(provider.Reload());
+
+        Assert.Same(before, provider.Current);
+        Assert.Equal("Your progress", (await client.GetDocumentAsync("/progress")).QuerySelector("h1")!.TextContent);
+        Assert.Equal(before.Articles[0].Title, (await client.GetDocumentAsync("/healing-trauma-in-relationship")).QuerySelector("h1")!.TextContent);
+    }
+
+    [Fact]
+    public void An_article_named_after_a_page_of_the_site_stops_start_up_with_a_message_naming_its_file()
+    {
+        using var folder = new ContentFolder();
+        folder.Edit("healing-trauma-in-relationship/article.md", t => t.Replace("slug: healing-trauma-in-relationship", "slug: offline", StringComparison.Ordinal));
+        using var site = new SiteFactory().With("Content:Path", folder.Root);
+
+        var error = Assert.Throws<Relational.Site.CannotStartException>(() => site.CreateClient());
+
+        Assert.Contains("article.md", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'offline'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ using Relational.Tests.Safety;
 namespace Relational.Tests.Performance;
 
 /// <summary>
-/// Issue 16's attack on the page cache, on real Kestrel: made-up Host names, other ports, other
+/// An attack on the page cache, on real Kestrel: made-up Host names, other ports, other
 /// cases and trailing slashes must neither add entries nor push the real pages out, so readers
 /// keep getting pages from memory. (The throughput ratio is measured by bench/cache-attack.sh.)
 /// </summary>

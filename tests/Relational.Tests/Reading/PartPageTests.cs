@@ -43,8 +43,8 @@ public sealed class PartFragmentsTests
     public async Task Part_pages_render_with_the_service_checks_development_turns_on()
     {
         // `dotnet run` is Development, which validates scopes and every registration at start-up:
-        // a singleton reaching for a scoped service fails there (it once did, with a 500 on every
-        // part page), and so does a service whose dependency was removed (it once stopped start-up).
+        // a singleton reaching for a scoped service fails there (a 500 on every part page), and so
+        // does a service whose dependency is not registered (the site would not start).
         using var factory = new SiteFactory();
         using var checkedFactory = factory.WithWebHostBuilder(builder =>
             builder.UseDefaultServiceProvider(options =>

@@ -203,6 +203,21 @@ public sealed class ReadingPagesTests(SiteFactory site) : IClassFixture<SiteFact
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task Health_answers_a_probe_by_address_that_AllowedHosts_does_not_name_and_pages_do_not()
+    {
+        using var named = new SiteFactory().With("AllowedHosts", "reading.example.org");
+        using var client = named.CreateClient();
+        using var probe = new HttpRequestMessage(HttpMethod.Get, "/healthz") { Headers = { Host = "127.0.0.1:8080" } };
+        using var page = new HttpRequestMessage(HttpMethod.Get, "/") { Headers = { Host = "127.0.0.1:8080" } };
+
+        using var probed = await client.SendAsync(probe);
+        using var refused = await client.SendAsync(page);
+
+        Assert.Equal(HttpStatusCode.OK, probed.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
     private static string Meta(IDocument page, string property) =>
         page.QuerySelector($"meta[property='{property}']")?.GetAttribute("content") ?? "";
 
