@@ -5,13 +5,13 @@
 # opened is looked for in the database. Loopback only; a throwaway PostgreSQL cluster in a mktemp
 # folder. Run by bench/run.sh, or alone:
 #
-#   bash bench/stores.sh            (BENCH_STORE_SECONDS=10, BENCH_STORE_WARMUP_SECONDS=10)
+#   bash bench/stores.sh            (BENCH_STORE_SECONDS=10, BENCH_STORE_WARMUP_SECONDS=15, as bench/run.sh warms its readers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BENCH=$ROOT/bench
 SECONDS_RUN=${BENCH_STORE_SECONDS:-10}
-WARMUP=${BENCH_STORE_WARMUP_SECONDS:-10}
+WARMUP=${BENCH_STORE_WARMUP_SECONDS:-15}
 READERS=32
 ARTICLE=/healing-trauma-in-relationship
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -44,17 +44,20 @@ dotnet publish src/Relational.Web/Relational.Web.csproj -c Release -o "$WORK/pub
   || { cat "$WORK/publish.log"; exit 1; }
 
 echo "Starting a throwaway PostgreSQL…"
+# The cluster runs as postgres (initdb refuses root), which must reach its folder inside ours.
 mkdir -p "$WORK/pg"
+[ "$(id -u)" -eq 0 ] && chmod 755 "$WORK"
 [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$WORK/pg"
 PG_PORT=$(free_port)
 pg initdb -D "$WORK/pg/data" --auth=trust --username=postgres --encoding=UTF8 --no-instructions >/dev/null
 pg pg_ctl -D "$WORK/pg/data" -l "$WORK/pg/server.log" -w start \
   -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c max_connections=100 -c shared_buffers=128MB" >/dev/null
 db_count=0
+# new_db: a fresh database; sets CS (not through $(…): db_count must survive the call).
 new_db() {
   db_count=$((db_count + 1))
   pg psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE bench_$db_count" >/dev/null
-  echo "Host=127.0.0.1;Port=$PG_PORT;Database=bench_$db_count;Username=postgres"
+  CS="Host=127.0.0.1;Port=$PG_PORT;Database=bench_$db_count;Username=postgres"
 }
 
 # start_instance PORT [ENV=VALUE…]: the published site on 127.0.0.1:PORT.
@@ -106,13 +109,13 @@ measure "SQLite, 1 instance" "http://127.0.0.1:$P1" "sqlite3 '$WORK/progress.db'
 stop_instances
 
 echo "PostgreSQL, one instance…"
-CS=$(new_db)
+new_db
 start_instance "$P1" Progress__Store=PostgreSql ConnectionStrings__Progress="$CS"
 measure "PostgreSQL, 1 instance" "http://127.0.0.1:$P1" "pg psql -h 127.0.0.1 -p $PG_PORT -U postgres -d bench_$db_count -tAc '$SQL_KEPT'"
 stop_instances
 
 echo "PostgreSQL, two instances behind nginx…"
-CS=$(new_db)
+new_db
 P2=$(free_port); NGINX_PORT=$(free_port)
 start_instance "$P1" Progress__Store=PostgreSql ConnectionStrings__Progress="$CS"
 start_instance "$P2" Progress__Store=PostgreSql ConnectionStrings__Progress="$CS"

@@ -21,10 +21,11 @@ public static class SiteExtensions
         builder.Services.AddSerilog((services, logger) =>
         {
             logger
-                .ReadFrom.Configuration(builder.Configuration)
                 .MinimumLevel.Information()
                 // The host's own request lines carry full URLs (resume tokens among them): keep them out.
                 .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+                // After the defaults, so that the Serilog section's levels win (README, Configuration).
+                .ReadFrom.Configuration(builder.Configuration)
                 // No LogContext: all it would add is the host's request scope, whose ids LogPrivacy
                 // drops, at a cost on every line. Lines of one request share its trace id.
                 .Enrich.With<Relational.Safety.LogPrivacy>()
@@ -52,14 +53,26 @@ public static class SiteExtensions
 
     /// <summary>
     /// One line a request: method, route template (never the raw path, which may hold a resume
-    /// token), status and time. No IP address, cookie or query string.
+    /// token), status and time. No IP address, cookie or query string. Requests that went well are
+    /// at Debug, so by default the log holds what needs an operator (4xx at Information, 5xx at
+    /// Error) and not a record of who read what when; the level of
+    /// <c>Serilog.AspNetCore.RequestLoggingMiddleware</c> turns every line on (README, Configuration).
     /// </summary>
+    public const string RequestLogSource = "Serilog.AspNetCore.RequestLoggingMiddleware";
+
     public static WebApplication UseSiteRequestLogging(this WebApplication app)
     {
         app.UseSerilogRequestLogging(options =>
         {
-            // Given once here; without it the middleware derives a logger for every request.
-            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+            // Given once here (without it the middleware derives a logger for every request), under
+            // the middleware's own name so that its level override applies.
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>().ForContext(Serilog.Core.Constants.SourceContextPropertyName, RequestLogSource);
+            options.GetLevel = (context, _, exception) => (exception, context.Response.StatusCode) switch
+            {
+                (not null, _) or (_, >= 500) => LogEventLevel.Error,
+                (_, >= 400) => LogEventLevel.Information,
+                _ => LogEventLevel.Debug,
+            };
             options.MessageTemplate = "HTTP {RequestMethod} {RouteTemplate} responded {StatusCode} in {Elapsed:0.0} ms";
             options.GetMessageTemplateProperties = (context, _, elapsed, status) =>
             [

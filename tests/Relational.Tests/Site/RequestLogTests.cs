@@ -4,11 +4,15 @@ using Relational.Tests.Safety;
 namespace Relational.Tests.Site;
 
 /// <summary>
-/// The real process's console under a burst of readers, as an operator reads it after stopping the
-/// site: one whole JSON line for every request, none dropped, none cut short.
+/// Which requests the log records, and the real process's console under a burst of readers, as an
+/// operator reads it after stopping the site: with every request switched on, one whole JSON line
+/// for every request, none dropped, none cut short.
 /// </summary>
 public sealed class RequestLogTests : IDisposable
 {
+    /// <summary>The level that writes a line for every request (Debug), or only for problems (the default).</summary>
+    public const string EveryRequestSetting = "Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware";
+
     private const string SectionRoute = "/{article:slug}/{section:slug}";
     private readonly string _folder = Directory.CreateTempSubdirectory("relational-request-log-").FullName;
 
@@ -22,7 +26,7 @@ public sealed class RequestLogTests : IDisposable
     public async Task Every_request_in_a_burst_gets_one_whole_line_by_the_time_the_site_stops()
     {
         const int Requests = 3_000;
-        using var site = new SiteProcess(Path.Combine(_folder, "progress.db"));
+        using var site = new SiteProcess(Path.Combine(_folder, "progress.db"), (EveryRequestSetting.Replace(":", "__", StringComparison.Ordinal), "Debug"));
         await site.WaitUntilReadyAsync();
         using var client = TestReader.SharedClient(site.Address);
         var url = TestReader.Article.SectionUrl(TestReader.Article.Sections[1]);
@@ -53,5 +57,30 @@ public sealed class RequestLogTests : IDisposable
         }
 
         Assert.Equal(Requests, sectionLines);
+    }
+
+    [Fact]
+    public async Task By_default_a_page_read_leaves_no_line_and_a_missing_page_leaves_one()
+    {
+        using var site = new SiteProcess(Path.Combine(_folder, "progress.db"));
+        await site.WaitUntilReadyAsync();
+        using var client = TestReader.SharedClient(site.Address);
+        var part = TestReader.Article.SectionUrl(TestReader.Article.Sections[1]);
+        using (var read = await client.GetAsync(part))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, read.StatusCode);
+        }
+
+        using (var missing = await client.GetAsync("/no-such-article-here"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+        }
+
+        await site.StopAsync();
+
+        var requestLines = site.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(line => line.Contains("\"StatusCode\":", StringComparison.Ordinal)).ToList();
+        var line = Assert.Single(requestLines);
+        Assert.Contains("\"StatusCode\":404", line, StringComparison.Ordinal);
     }
 }
