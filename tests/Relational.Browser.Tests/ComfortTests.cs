@@ -1,7 +1,7 @@
 namespace Relational.Browser.Tests;
 
 /// <summary>Reading comfort: motion, zoom, preferences applied before paint, discreet mode, print.</summary>
-public sealed class ComfortTests(BrowserFixture browser) : BrowserTest(browser)
+public sealed partial class ComfortTests(BrowserFixture browser) : BrowserTest(browser)
 {
     private const string CircleAnimation = "getComputedStyle(document.querySelector('.breathing-circle')).animationName";
 
@@ -121,22 +121,69 @@ public sealed class ComfortTests(BrowserFixture browser) : BrowserTest(browser)
         await Assertions.Expect(page.Locator("[data-share-address]")).ToHaveTextAsync(neutral!);
     }
 
+    /// <summary>Everything a reader could press or fill in, and the lines that only make sense on screen.</summary>
+    private const string Controls =
+        "a.skip-link, .exit-this-page, nav, form, button, input, select, textarea, summary, .part-after, .share, "
+        + ".progress-controls, .continue-offer, .offline-control, .whole__back, .part__start-over";
+
     [Fact]
-    public async Task The_whole_article_prints_without_controls()
+    public async Task The_whole_article_prints_on_a_few_A4_pages_without_controls_and_with_headings_kept_with_their_text()
     {
         var page = await NewPageAsync();
         await page.GotoAsync(Site.Article + "/all");
         await page.EmulateMediaAsync(new() { Media = Media.Print });
 
-        foreach (var selector in new[] { ".exit-this-page", ".site-header__nav", ".skip-link", ".whole__back" })
-        {
-            await Assertions.Expect(page.Locator(selector).First).ToBeHiddenAsync();
-        }
-
+        Assert.True(await page.Locator(Controls).CountAsync() > 0);
+        Assert.Empty(await PrintedControlsAsync(page));
         await Assertions.Expect(page.Locator("h1")).ToBeVisibleAsync();
         Assert.Equal(10, await page.Locator(".whole__part").CountAsync());
         await Assertions.Expect(page.Locator(".whole__part").Last).ToBeVisibleAsync();
-        var pdf = await page.PdfAsync();
-        Assert.True(pdf.Length > 10_000, "the printed article is a real document");
+        // A heading (and the "Part N of 10" line above it) never ends a page; a list item is never split.
+        Assert.All(await ComputedAsync(page, "h1, h2, .part__position", "breakAfter"), value => Assert.Equal("avoid", value));
+        Assert.All(await ComputedAsync(page, ".prose li", "breakInside"), value => Assert.Equal("avoid", value));
+        Assert.NotEmpty(await ComputedAsync(page, ".prose li", "breakInside"));
+        // The page box has margins of its own, whatever the browser's print dialog defaults to.
+        var margins = await page.EvaluateAsync<string[]>(
+            "[...document.styleSheets].flatMap(s => [...s.cssRules]).filter(r => r instanceof CSSPageRule).map(r => r.style.margin)");
+        Assert.Contains(margins, margin => margin.Length > 0 && margin != "0px");
+
+        var pdf = await page.PdfAsync(new() { Format = "A4" });
+        var pages = PdfPage().Count(System.Text.Encoding.Latin1.GetString(pdf));
+        // About 1,700 words: a handful of pages, not one per part and not everything crammed onto two.
+        Assert.InRange(pages, 3, 10);
     }
+
+    [Fact]
+    public async Task A_part_prints_its_text_without_the_way_on_the_forms_or_the_start_over_line()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(Site.Part(3));
+        await Assertions.Expect(page.GetByText("New here? You can start from the beginning.")).ToBeVisibleAsync();
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+
+        Assert.Empty(await PrintedControlsAsync(page));
+        foreach (var selector in new[] { ".part__start-over", ".part-after", ".exit-this-page", ".site-header__nav" })
+        {
+            Assert.Equal(new[] { "none" }, await ComputedAsync(page, selector, "display"));
+        }
+
+        await Assertions.Expect(page.Locator("article h1")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("article .prose")).ToBeVisibleAsync();
+        Assert.InRange(PdfPage().Count(System.Text.Encoding.Latin1.GetString(await page.PdfAsync(new() { Format = "A4" }))), 1, 2);
+    }
+
+    /// <summary>The controls a printout would show (the browser's own visibility check, ancestors included).</summary>
+    private static async Task<string[]> PrintedControlsAsync(IPage page) =>
+        await page.EvaluateAsync<string[]>(
+            "selector => [...document.querySelectorAll(selector)].filter(e => e.checkVisibility()).map(e => e.outerHTML.slice(0, 120))",
+            Controls);
+
+    private static async Task<string[]> ComputedAsync(IPage page, string selector, string property) =>
+        await page.EvaluateAsync<string[]>(
+            "([selector, property]) => [...document.querySelectorAll(selector)].map(e => getComputedStyle(e)[property])",
+            new[] { selector, property });
+
+    /// <summary>A page object in the PDF Chromium writes (its page tree is "/Type /Pages").</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"/Type\s*/Page(?!s)")]
+    private static partial System.Text.RegularExpressions.Regex PdfPage();
 }

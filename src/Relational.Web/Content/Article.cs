@@ -16,11 +16,14 @@ public sealed record Article(
     private readonly FrozenDictionary<string, Section> _bySlug =
         Sections.ToFrozenDictionary(s => s.Slug, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>When the article's own file last changed (UTC); see <see cref="LastChanged"/>.</summary>
-    public DateTime Updated { get; init; }
+    /// <summary>The date its front matter gives as <c>updated</c>, if any; see <see cref="LastChanged"/>.</summary>
+    public DateOnly? Updated { get; init; }
 
-    /// <summary>When the article or any of its parts last changed: the sitemap's lastmod for the cover.</summary>
-    public DateTime LastChanged => Sections.Select(s => s.Updated).Append(Updated).Max();
+    /// <summary>
+    /// The latest <c>updated</c> date of the article or any of its parts (the sitemap's lastmod for
+    /// the cover); null when none gives one.
+    /// </summary>
+    public DateOnly? LastChanged => Sections.Select(s => s.Updated).Append(Updated).Max();
 
     public string Url => "/" + Slug;
 
@@ -50,8 +53,8 @@ public sealed record Section(
     string Excerpt,
     int WordCount)
 {
-    /// <summary>When the part's file last changed (UTC): the sitemap's lastmod.</summary>
-    public DateTime Updated { get; init; }
+    /// <summary>The date its front matter gives as <c>updated</c>, if any: the sitemap's lastmod.</summary>
+    public DateOnly? Updated { get; init; }
 
     /// <summary>Minutes at a slow, unhurried pace (180 words a minute), never less than one.</summary>
     public int ReadingMinutes => Math.Max(1, (int)Math.Ceiling(WordCount / 180.0));

@@ -113,7 +113,7 @@ public static partial class ContentLoader
             article.Html,
             sections.MoveToImmutable())
         {
-            Updated = File.GetLastWriteTimeUtc(articleFile),
+            Updated = fields.Date("updated"),
         };
     }
 
@@ -137,7 +137,7 @@ public static partial class ContentLoader
             Excerpt(text),
             Word().Count(text))
         {
-            Updated = File.GetLastWriteTimeUtc(file),
+            Updated = fields.Date("updated"),
         };
     }
 
@@ -179,6 +179,22 @@ public static partial class ContentLoader
 
         public string? Optional(string name) =>
             values.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+        /// <summary>
+        /// A date written yyyy-MM-dd. Dates come from the content, not from file times, which differ
+        /// between clones and checkouts of the same text.
+        /// </summary>
+        public DateOnly? Date(string name)
+        {
+            if (Optional(name) is not { } text)
+            {
+                return null;
+            }
+
+            return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+                ? date
+                : throw new ContentException(file, $"'{name}: {text}' must be a date written yyyy-MM-dd");
+        }
 
         public string Slug(FrozenSet<string> taken)
         {

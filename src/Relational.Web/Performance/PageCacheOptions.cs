@@ -7,7 +7,7 @@ public sealed class PageCacheOptions
 
     /// <summary>
     /// Memory the cached pages may take together. Only canonical pages are kept (one entry per page,
-    /// encoding and <c>?discreet=1</c>), about 100 entries for one article; beyond the limit the
+    /// encoding and <c>?discreet=1</c>), about 150 entries for one article; beyond the limit the
     /// least recently used entries are evicted.
     /// </summary>
     public int SizeLimitMegabytes { get; set; } = 32;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 using Relational.Content;
 using Relational.Performance;
 using Relational.Progress;
@@ -8,7 +9,7 @@ using Relational.Site;
 namespace Relational.Reading;
 
 [SameForEveryAnonymousReader]
-public sealed class CoverModel(CatalogueProvider catalogue, ProgressForPages progress) : PageModel
+public sealed class CoverModel(CatalogueProvider catalogue, PublicUrls urls, IOptions<SiteOptions> site, ProgressForPages progress) : PageModel
 {
     public Article Article { get; private set; } = default!;
 
@@ -23,9 +24,11 @@ public sealed class CoverModel(CatalogueProvider catalogue, ProgressForPages pro
 
         Article = found;
         Progress = await progress.FindAsync(HttpContext);
+        var image = PreviewCards.Path(PreviewCard.For(found));
         new PageMeta(found.Title, found.Description, found.Url, "article", found.Author)
         {
-            Image = (PreviewCards.Path(PreviewCard.For(found)), $"{found.Title}, a reading series in {found.Sections.Length} short parts."),
+            Image = (image, $"{found.Title}, a reading series in {found.Sections.Length} short parts."),
+            LinkedData = LinkedData.ForCover(found, site.Value.Name, path => urls.Absolute(Request, path), image),
         }.ApplyTo(ViewData);
         return Page();
     }

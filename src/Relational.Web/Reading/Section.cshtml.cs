@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 using Relational.Content;
 using Relational.Performance;
 using Relational.Progress;
@@ -9,7 +10,7 @@ using Relational.Site;
 namespace Relational.Reading;
 
 [SameForEveryAnonymousReader]
-public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls, ProgressForPages progress) : PageModel
+public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls, IOptions<SiteOptions> site, ProgressForPages progress) : PageModel
 {
     public Article Article { get; private set; } = default!;
 
@@ -49,9 +50,11 @@ public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls, P
         ShareUrl = urls.Absolute(Request, path);
         DiscreetUrl = urls.Absolute(Request, discreetPath);
         var position = $"Part {foundSection.Number} of {foundArticle.Sections.Length}";
+        var image = PreviewCards.Path(PreviewCard.For(foundArticle, foundSection));
         new PageMeta($"{foundSection.Title} — {position}", foundSection.Summary, path, "article", foundArticle.Author)
         {
-            Image = (PreviewCards.Path(PreviewCard.For(foundArticle, foundSection)), $"{foundSection.Title}. {foundArticle.Title}, {position}."),
+            Image = (image, $"{foundSection.Title}. {foundArticle.Title}, {position}."),
+            LinkedData = LinkedData.ForPart(foundArticle, foundSection, site.Value.Name, p => urls.Absolute(Request, p), image),
         }.ApplyTo(ViewData);
         return Page();
     }

@@ -29,6 +29,7 @@ public static class DiscreetMode
         OgType = "website",
         Author = null,
         Image = (Reading.PreviewCards.Path(Reading.PreviewCard.Neutral), NeutralTitle),
+        LinkedData = [],
     };
 
     /// <summary>The neutral address of a part: ten characters worked out from the article and part, nothing readable.</summary>

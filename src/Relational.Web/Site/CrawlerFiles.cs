@@ -8,7 +8,7 @@ namespace Relational.Site;
 
 /// <summary>
 /// The files crawlers and browsers ask for by name: robots.txt, sitemap.xml (every cover and part,
-/// lastmod from the content files), favicon.ico and apple-touch-icon.png (the site's calm circle,
+/// lastmod from the <c>updated</c> dates in the content's front matter), favicon.ico and apple-touch-icon.png (the site's calm circle,
 /// drawn once).
 /// </summary>
 public static class CrawlerFiles
@@ -47,7 +47,7 @@ public static class CrawlerFiles
 
     internal static string SitemapXml(ContentCatalogue content, Func<string, string> absolute)
     {
-        var urls = new List<XElement> { Url(absolute("/"), content.Articles.Select(a => a.LastChanged).DefaultIfEmpty().Max()) };
+        var urls = new List<XElement> { Url(absolute("/"), content.Articles.Select(a => a.LastChanged).Max()) };
         foreach (var article in content.Articles)
         {
             urls.Add(Url(absolute(article.Url), article.LastChanged));
@@ -57,10 +57,11 @@ public static class CrawlerFiles
         return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" + new XElement(Sitemap + "urlset", urls) + "\n";
     }
 
-    private static XElement Url(string location, DateTime lastChanged) =>
+    /// <summary>A sitemap entry; without a date from the content it has no lastmod rather than a guessed one.</summary>
+    private static XElement Url(string location, DateOnly? lastChanged) =>
         new(Sitemap + "url",
             new XElement(Sitemap + "loc", location),
-            new XElement(Sitemap + "lastmod", lastChanged.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+            lastChanged is { } date ? new XElement(Sitemap + "lastmod", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)) : null);
 
     private static void Cache(HttpContext context, TimeSpan lifetime) =>
         context.Response.Headers.CacheControl = $"public, max-age={(int)lifetime.TotalSeconds}";

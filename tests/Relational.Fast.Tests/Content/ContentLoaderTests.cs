@@ -81,6 +81,7 @@ public sealed class ContentLoaderTests
         { "04-healing-requires-a-different-relational-experience.md", "slug: healing-requires-a-different-relational-experience", "slug: Not A Slug" },
         { "05-why-therapy-can-feel-so-vulnerable.md", "title: \"Why Therapy Can Feel So Vulnerable\"", "title: [unclosed" },
         { "06-safety-is-built-not-assumed.md", "---\ntitle", "title" },
+        { "08-you-were-never-meant-to-do-this-alone.md", "updated: 2026-11-26", "updated: 26/11/2026" },
     };
 
     [Theory]

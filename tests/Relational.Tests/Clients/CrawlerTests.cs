@@ -1,5 +1,6 @@
 using System.Net;
 using System.Xml.Linq;
+using Relational.Tests.Content;
 using Relational.Tests.Safety;
 
 namespace Relational.Tests.Clients;
@@ -31,7 +32,53 @@ public sealed class CrawlerTests(SiteFactory site) : IClassFixture<SiteFactory>
         var article = TestReader.Article;
         var expected = new[] { "/", article.Url }.Concat(article.Sections.Select(article.SectionUrl)).Select(p => "http://localhost" + p);
         Assert.Equal(expected, urls.Select(u => u.Element(ns + "loc")!.Value));
-        Assert.All(urls, u => Assert.Matches(@"^\d{4}-\d{2}-\d{2}$", u.Element(ns + "lastmod")!.Value));
+        // Each part's date is the one its front matter gives; the cover's and the home page's, the latest.
+        var dates = new[] { article.LastChanged, article.LastChanged }.Concat(article.Sections.Select(s => s.Updated))
+            .Select(d => d?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.All(dates, date => Assert.NotNull(date));
+        Assert.Equal(dates, urls.Select(u => u.Element(ns + "lastmod")?.Value));
+    }
+
+    [Fact]
+    public async Task Sitemap_dates_come_from_the_content_and_stay_the_same_when_files_are_touched()
+    {
+        using var content = new ContentFolder();
+        const string folder = "healing-trauma-in-relationship/";
+        content.Edit(folder + "03-why-self-work-alone-often-isnt-enough.md", text => text.Replace("updated: 2026-11-26", "updated: 2026-12-01", StringComparison.Ordinal));
+        content.Edit(folder + "04-healing-requires-a-different-relational-experience.md", text => text.Replace("updated: 2026-11-26\n", "", StringComparison.Ordinal));
+
+        var before = await SitemapAsync(content);
+        // A fresh clone or checkout gives every file a new time; the dates must not follow it.
+        foreach (var (file, i) in Directory.EnumerateFiles(content.ArticleFolder).Select((f, i) => (f, i)))
+        {
+            File.SetLastWriteTimeUtc(file, i % 2 == 0 ? DateTime.UtcNow : new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc));
+        }
+
+        var after = await SitemapAsync(content);
+
+        Assert.Equal(before, after);
+        var lastmod = Lastmods(after);
+        Assert.Equal("2026-12-01", lastmod["/"]);
+        Assert.Equal("2026-12-01", lastmod["/healing-trauma-in-relationship"]);
+        Assert.Equal("2026-12-01", lastmod["/healing-trauma-in-relationship/why-self-work-alone-often-isnt-enough"]);
+        Assert.Equal(TestReader.Article.Sections[0].Updated?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), lastmod["/healing-trauma-in-relationship/before-we-begin"]);
+        // A part whose front matter gives no date gets no lastmod rather than a guessed one.
+        Assert.Null(lastmod["/healing-trauma-in-relationship/healing-requires-a-different-relational-experience"]);
+    }
+
+    private static async Task<string> SitemapAsync(ContentFolder content)
+    {
+        using var site = new SiteFactory().With("Content:Path", content.Root);
+        return await site.CreateClient().GetStringAsync("/sitemap.xml");
+    }
+
+    private static Dictionary<string, string?> Lastmods(string sitemap)
+    {
+        XNamespace ns = "http://www.sitemaps.org/schemas/sitemap/0.9";
+        return XDocument.Parse(sitemap).Root!.Elements(ns + "url").ToDictionary(
+            u => new Uri(u.Element(ns + "loc")!.Value).AbsolutePath,
+            u => u.Element(ns + "lastmod")?.Value,
+            StringComparer.Ordinal);
     }
 
     [Theory]

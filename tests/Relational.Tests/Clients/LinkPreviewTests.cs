@@ -76,6 +76,29 @@ public sealed class LinkPreviewTests(LiveSite site) : IClassFixture<LiveSite>
     }
 
     [Fact]
+    public async Task A_card_is_the_same_for_a_reader_who_opted_in_and_sets_nothing()
+    {
+        var article = site.Services.GetRequiredService<CatalogueProvider>().Current.Articles.Single();
+        var card = PreviewCards.Path(PreviewCard.For(article, article.Sections[2]));
+        using var client = TestReader.SharedClient(site.Address);
+        var reader = new TestReader(client);
+        (await reader.OptInAsync(article.Sections[2])).Dispose();
+        Assert.NotNull(reader.Cookie);
+        var stranger = new TestReader(client);
+
+        using var forReader = await reader.GetAsync(card);
+        using var forStranger = await stranger.GetAsync(card);
+
+        Assert.Equal(await forStranger.Content.ReadAsByteArrayAsync(), await forReader.Content.ReadAsByteArrayAsync());
+        foreach (var response in new[] { forReader, forStranger })
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            Assert.False(response.Headers.Contains("Set-Cookie"));
+            Assert.True(response.Headers.CacheControl?.Public);
+        }
+    }
+
+    [Fact]
     public async Task An_image_address_that_names_no_card_is_not_found()
     {
         using var client = site.CreateLiveClient();

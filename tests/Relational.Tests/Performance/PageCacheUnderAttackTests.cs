@@ -4,6 +4,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Relational.Content;
+using Relational.Safety;
+using Relational.Tests.Content;
 using Relational.Tests.Safety;
 
 namespace Relational.Tests.Performance;
@@ -67,6 +70,116 @@ public sealed class PageCacheUnderAttackTests
         }
     }
 
+    [Fact]
+    public async Task A_cache_smaller_than_the_site_evicts_and_keeps_serving_pages_from_memory()
+    {
+        const int limit = 1024 * 1024;
+        // Six articles: every canonical page in every coding, plain and discreet, is several times
+        // what a 1 MB cache can hold.
+        using var content = new ContentFolder();
+        foreach (var copy in Enumerable.Range(2, 5))
+        {
+            var folder = Path.Combine(content.Root, $"copy-{copy}");
+            Directory.CreateDirectory(folder);
+            foreach (var file in Directory.EnumerateFiles(content.ArticleFolder))
+            {
+                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+            }
+
+            content.Edit($"copy-{copy}/article.md", text => text.Replace("slug: healing-trauma-in-relationship", $"slug: healing-trauma-in-relationship-{copy}", StringComparison.Ordinal));
+        }
+
+        var catalogue = ContentLoader.Load(content.Root);
+        string[] pages =
+        [
+            "/", "/staying-safe", "/preferences",
+            .. catalogue.Articles.SelectMany(article => new[] { article.Url, article.AllUrl }
+                .Concat(article.Sections.Select(article.SectionUrl))
+                .Concat(article.Sections.Select(section => DiscreetMode.AddressOf(article, section)))),
+        ];
+        string[] codings = ["br", "gzip", ""];
+        using var site = new RecordingSite();
+        site.With("Content:Path", content.Root).With("PageCache:SizeLimitMegabytes", "1");
+        var own = $"127.0.0.1:{site.Port}";
+        using var client = site.CreateLiveClient();
+        Assert.Null((await GetAsync(client, own, Section, "gzip")).Age);
+        Assert.NotNull((await GetAsync(client, own, Section, "gzip")).Age);
+
+        // Every canonical page in each coding, plain and discreet, and a hostile variant of each;
+        // meanwhile a reader keeps opening one part.
+        var requests = pages.SelectMany(page => codings.SelectMany(coding => new[] { (page, "", coding), (page, "?discreet=1", coding) })).ToArray();
+        var statuses = new ConcurrentDictionary<HttpStatusCode, int>();
+        var (readerViews, readerHits) = (0, 0);
+        await Parallel.ForAsync(0, requests.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+        {
+            var (path, query, coding) = requests[i];
+            var responses = new[]
+            {
+                await GetAsync(client, own, path + query, coding),
+                await GetAsync(client, $"reader{i}.example", path + query, coding),
+                path == "/"
+                    ? await GetAsync(client, $"127.0.0.1:{1 + (i % 65535)}", path + query, coding)
+                    : await GetAsync(client, own, path + "/" + query, coding),
+            };
+            foreach (var response in responses)
+            {
+                statuses.AddOrUpdate(response.Status, 1, (_, n) => n + 1);
+            }
+
+            if (i % 10 == 0)
+            {
+                var reader = await GetAsync(client, own, Section, "gzip");
+                Interlocked.Increment(ref readerViews);
+                if (reader.Age is not null)
+                {
+                    Interlocked.Increment(ref readerHits);
+                }
+            }
+        });
+
+        var counts = string.Join(", ", statuses.Select(s => $"{(int)s.Key} x{s.Value}"));
+        Assert.True(statuses.Keys.All(status => status is HttpStatusCode.OK or HttpStatusCode.MovedPermanently), counts);
+        // Far more was offered to the cache than it may hold, and what it holds now is within the limit.
+        var offered = site.Store.Bytes;
+        var held = 0L;
+        foreach (var key in site.Store.Keys)
+        {
+            held += (await site.Store.Inner.GetAsync(key, CancellationToken.None))?.Length ?? 0;
+        }
+
+        Assert.True(offered > 3 * limit, $"only {offered} bytes were offered to the cache");
+        Assert.True(held <= limit, $"the cache holds {held} bytes, over its limit of {limit}");
+        Assert.True(held > 0, "the cache holds nothing");
+        // The page a reader keeps opening stays in memory while the rest comes and goes.
+        Assert.True(readerHits >= readerViews * 0.9, $"the reader's part came from the cache {readerHits} times of {readerViews}");
+        // Pages whose entries were evicted are kept again the next time: the cache never freezes.
+        foreach (var path in new[] { "/", catalogue.Articles[0].AllUrl, catalogue.Articles[^1].AllUrl, pages[^1] })
+        {
+            Assert.True(await ComesFromTheCacheAgainAsync(client, own, path), $"{path} is no longer kept");
+        }
+    }
+
+    /// <summary>
+    /// Opens a page (identity coding, the largest entries) until it is answered from the cache; the
+    /// store makes room in the background once it is full, so a few tries are allowed.
+    /// </summary>
+    private static async Task<bool> ComesFromTheCacheAgainAsync(HttpClient client, string host, string path)
+    {
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var response = await GetAsync(client, host, path, "");
+            Assert.Equal(HttpStatusCode.OK, response.Status);
+            if (response.Age is not null)
+            {
+                return true;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return false;
+    }
+
     private static string MixedCase(string path, int seed)
     {
         var chars = path.ToCharArray();
@@ -76,11 +189,15 @@ public sealed class PageCacheUnderAttackTests
         return new string(chars);
     }
 
-    private static async Task<(HttpStatusCode Status, TimeSpan? Age)> GetAsync(HttpClient client, string host, string path)
+    private static async Task<(HttpStatusCode Status, TimeSpan? Age)> GetAsync(HttpClient client, string host, string path, string coding = "gzip")
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Host = host;
-        request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
+        if (coding.Length > 0)
+        {
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", coding);
+        }
+
         using var response = await client.SendAsync(request);
         await response.Content.ReadAsByteArrayAsync();
         return (response.StatusCode, response.Headers.Age);
