@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test in the solution: unit, bunit, HTTP and real-Chromium browser tests.
+# Runs every test in the solution: the fast unit and bunit tests, the integration tests (HTTP,
+# processes, shells, PostgreSQL, nginx) and the real-Chromium browser tests.
 # On a fresh machine it first installs what the browser tests need (Debian's chromium, and
 # axe-core from the committed npm lock file). Ends with one line: "N passed, N failed".
 set -uo pipefail

@@ -1,6 +1,9 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Relational.Site;
+using Relational.Tests;
 
 namespace Relational.Browser.Tests;
 
@@ -21,13 +24,16 @@ internal sealed class KestrelSite : WebApplicationFactory<Program>
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
     }
 
+    /// <summary>The site's log, kept off the test run's output; a failing test shows what it gained during the test.</summary>
+    public CapturedLogStream Log { get; } = new("the browser tests' site on Kestrel");
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Content:WatchForChanges", "false");
         builder.UseSetting("Progress:DatabasePath", Path.Combine(_dataDirectory, "progress.db"));
         builder.UseSetting("Safety:ExitUrl", _exitUrl);
-        // One log line per request would bury the test output; warnings and errors still show.
+        // No line a request: a failing test is shown its warnings and errors, not the suite's requests.
         builder.UseSetting("Serilog:MinimumLevel:Default", "Information");
         builder.UseSetting("Serilog:MinimumLevel:Override:Serilog.AspNetCore", "Warning");
         builder.UseSetting("Serilog:MinimumLevel:Override:Microsoft.Hosting", "Warning");
@@ -35,11 +41,14 @@ internal sealed class KestrelSite : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureServices(services => services.AddSingleton(new SiteLogOutput(Log)));
     }
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        Log.Finish();
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);

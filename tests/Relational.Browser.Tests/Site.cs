@@ -3,24 +3,9 @@ namespace Relational.Browser.Tests;
 /// <summary>The site's public pages, as a reader reaches them.</summary>
 public static class Site
 {
-    public const string Article = "/healing-trauma-in-relationship";
+    public const string Article = Relational.Tests.Series.Url;
 
-    /// <summary>Part 1 is the opening lines; parts 2–10 start at each of the article's headings.</summary>
-    public static readonly string[] PartSlugs =
-    [
-        "before-we-begin",
-        "trauma-was-formed-in-relationship",
-        "why-self-work-alone-often-isnt-enough",
-        "healing-requires-a-different-relational-experience",
-        "why-therapy-can-feel-so-vulnerable",
-        "safety-is-built-not-assumed",
-        "what-changes-when-healing-happens-in-relationship",
-        "you-were-never-meant-to-do-this-alone",
-        "relationship-as-medicine",
-        "a-gentle-invitation",
-    ];
-
-    public static string Part(int number) => $"{Article}/{PartSlugs[number - 1]}";
+    public static string Part(int number) => Relational.Tests.Series.PartUrl(number);
 
     /// <summary>Every page a reader can land on, including a missing one.</summary>
     public static IEnumerable<string> AllPages()

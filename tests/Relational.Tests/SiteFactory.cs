@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,9 +28,9 @@ public class SiteFactory : WebApplicationFactory<Program>
 
     /// <summary>
     /// The site's log, kept here instead of on the test run's output (a passing run stays quiet);
-    /// a test that needs it reads it, or puts it in its failure message.
+    /// a test that needs it reads it, and a failing test shows it.
     /// </summary>
-    public CapturedLogStream Log { get; } = new();
+    public CapturedLogStream Log { get; } = new("the site in-process");
 
     /// <summary>Adds services to the site's own (a startup filter, say); call before the first request.</summary>
     public SiteFactory WithServices(Action<IServiceCollection> configure)
@@ -70,6 +69,7 @@ public class SiteFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
+            Log.Finish();
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try
             {
@@ -81,53 +81,4 @@ public class SiteFactory : WebApplicationFactory<Program>
             }
         }
     }
-}
-
-/// <summary>An in-memory stand-in for standard output: the site's log lines, as text (at most 16 MB).</summary>
-public sealed class CapturedLogStream : Stream
-{
-    private const int MaxBytes = 16 * 1024 * 1024;
-    private readonly MemoryStream _bytes = new();
-
-    public string Text
-    {
-        get
-        {
-            lock (_bytes)
-            {
-                return Encoding.UTF8.GetString(_bytes.GetBuffer(), 0, (int)_bytes.Length);
-            }
-        }
-    }
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Write(byte[] buffer, int offset, int count)
-    {
-        lock (_bytes)
-        {
-            if (_bytes.Length + count <= MaxBytes)
-            {
-                _bytes.Write(buffer, offset, count);
-            }
-        }
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

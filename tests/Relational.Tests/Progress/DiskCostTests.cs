@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
+using Relational.Content;
 using Relational.Progress;
-using Relational.Tests.Safety;
 using Xunit.Abstractions;
 
 namespace Relational.Tests.Progress;
@@ -8,6 +8,7 @@ namespace Relational.Tests.Progress;
 /// <summary>
 /// What readers cost on disk, in a real SQLite file written by the real store: the figure the
 /// README's Scaling section gives an operator (bytes a reader, and so gigabytes a million).
+/// A measurement of 13,000 writes (seconds, not milliseconds), so not among the fast tests.
 /// </summary>
 public sealed class DiskCostTests(ITestOutputHelper output)
 {
@@ -17,7 +18,7 @@ public sealed class DiskCostTests(ITestOutputHelper output)
     public async Task A_reader_who_read_every_part_costs_under_1600_bytes_on_disk()
     {
         using var store = new TempStore();
-        var article = TestReader.Article;
+        var article = ContentLoader.Load(Paths.Content).FindArticle(Series.Slug)!;
         var optInOnly = await FileBytesPerReaderAsync(store, async key => await store.Store.RememberAsync(key));
         using var everyPart = new TempStore();
         var allRead = await FileBytesPerReaderAsync(everyPart, async key =>

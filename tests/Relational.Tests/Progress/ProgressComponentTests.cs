@@ -16,7 +16,7 @@ public sealed class ProgressComponentTests : BunitContext, IClassFixture<SiteFac
         // The forms' addresses come from the site's own routes.
         Services.AddSingleton(site.Services.GetRequiredService<LinkGenerator>());
 
-    private static readonly Article Article = ContentLoader.Load(Paths.Content).FindArticle(Forms.Article)!;
+    private static readonly Article Article = ContentLoader.Load(Paths.Content).FindArticle(Series.Slug)!;
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
     private static ReaderProgress ProgressOf(SavedPlace? saved = null, params (int Part, bool Finished, int Minute)[] parts) => new(

@@ -321,36 +321,6 @@ public sealed class ProgressPagesTests : IDisposable
     }
 
     [Theory]
-    [InlineData("cross-site", null)]
-    [InlineData("same-site", null)]
-    [InlineData(null, "https://elsewhere.example")]
-    [InlineData(null, "null")]
-    public async Task A_cross_site_post_changes_nothing_and_gets_a_calm_refusal(string? fetchSite, string? origin)
-    {
-        using var client = RawClient();
-
-        foreach (var path in new[] { "/progress/remember", "/progress/forget", "/progress/link", "/progress/save", "/progress/resume/" + new string('a', 43) })
-        {
-            using var response = await client.PostFormAsync(path, Forms.Place(Slug(2)), fetchSite, origin);
-            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-            Assert.False(response.Headers.Contains("Set-Cookie"));
-            Assert.Contains("Nothing was changed", await response.Content.ReadAsStringAsync());
-        }
-
-        Assert.False(File.Exists(DatabasePath) && Database.AllRows(DatabasePath) > 0);
-    }
-
-    [Fact]
-    public async Task A_same_origin_post_without_fetch_metadata_is_accepted_by_its_Origin()
-    {
-        using var client = RawClient();
-
-        using var response = await client.PostFormAsync("/progress/remember", Forms.Place(), fetchSite: null, origin: "http://localhost");
-
-        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
-    }
-
-    [Theory]
     [InlineData("article=no-such-article")]
     [InlineData("article=healing-trauma-in-relationship&section=no-such-part")]
     [InlineData("section=before-we-begin")]
@@ -380,34 +350,6 @@ public sealed class ProgressPagesTests : IDisposable
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await client.SendAsync(json)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(broken)).StatusCode);
-    }
-
-    [Fact]
-    public async Task Fifty_readers_reading_at_once_lose_nothing()
-    {
-        var clients = Enumerable.Range(0, 50).Select(_ => Browser()).ToArray();
-        try
-        {
-            await Task.WhenAll(clients.Select(async client =>
-            {
-                await client.PostFormAsync("/progress/remember", Forms.Place(Slug(1)));
-                for (var part = 2; part <= 4; part++)
-                {
-                    await client.GetDocumentAsync(PartUrl(part));
-                }
-            }));
-
-            Assert.Equal(50, Database.Count(DatabasePath, "readers"));
-            Assert.Equal(200, Database.Count(DatabasePath, "section_progress"));
-            Assert.Equal(150L, Database.Scalar(DatabasePath, "SELECT count(*) FROM section_progress WHERE finished_at IS NOT NULL"));
-        }
-        finally
-        {
-            foreach (var client in clients)
-            {
-                client.Dispose();
-            }
-        }
     }
 
     [Fact]

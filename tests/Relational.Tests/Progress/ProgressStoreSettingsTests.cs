@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Relational.Tests.Safety;
 
 namespace Relational.Tests.Progress;
 
@@ -17,29 +17,15 @@ public sealed class ProgressStoreSettingsTests
     [MemberData(nameof(Refused))]
     public async Task Start_up_stops_with_one_sentence_and_exit_code_1(string store, string? connectionString, string sentence)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Relational.Web.dll")])
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        start.Environment["Content__Path"] = Paths.Content;
-        start.Environment["Progress__Store"] = store;
-        if (connectionString is not null)
-        {
-            start.Environment["ConnectionStrings__Progress"] = connectionString;
-        }
+        (string Key, string Value)[] settings = connectionString is null
+            ? [("Content__Path", Paths.Content), ("Progress__Store", store)]
+            : [("Content__Path", Paths.Content), ("Progress__Store", store), ("ConnectionStrings__Progress", connectionString)];
+        using var site = new SiteProcess("dotnet", [Path.Combine(AppContext.BaseDirectory, "Relational.Web.dll")], AppContext.BaseDirectory, databasePath: null, settings);
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        var said = (await output + await errors).Trim();
+        var exitCode = await site.ExitCodeAsync();
+        var said = site.Output.Trim();
 
-        Assert.Equal(1, process.ExitCode);
+        Assert.Equal(1, exitCode);
         Assert.Contains(sentence, said);
         Assert.Single(said.Split('\n'));
         Assert.DoesNotContain("hunter2", said);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
+using Relational.Tests.Safety;
 
 namespace Relational.Tests.Progress;
 
@@ -30,103 +30,27 @@ public sealed class PublishedBuild : IAsyncLifetime
 /// <summary>One instance of the published site on a fixed loopback port (so it can be restarted where nginx expects it).</summary>
 public sealed class SiteInstance(PublishedBuild build, int port, IReadOnlyDictionary<string, string> settings) : IDisposable
 {
-    private readonly StringBuilder _output = new();
-    private Process? _process;
+    private SiteProcess? _process;
 
     public int Port => port;
 
     public Uri Address => new($"http://127.0.0.1:{port}");
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _process?.Output ?? "";
 
+    /// <summary>Starts the instance (again, after <see cref="Kill"/>) and waits until it answers.</summary>
     public async Task StartAsync()
     {
-        var start = new ProcessStartInfo("dotnet", [build.Dll])
-        {
-            WorkingDirectory = build.Folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["ASPNETCORE_URLS"] = Address.ToString().TrimEnd('/');
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Content__Path"] = Paths.Content;
-        start.Environment["Content__WatchForChanges"] = "false";
-        foreach (var (key, value) in settings)
-        {
-            start.Environment[key] = value;
-        }
-
-        _process = new Process { StartInfo = start };
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        // Bounded by time: on a busy shared machine a cold start has taken well over 30 s.
-        var started = Stopwatch.StartNew();
-        while (started.Elapsed < TimeSpan.FromSeconds(120))
-        {
-            Assert.False(_process.HasExited, "the instance stopped: " + Output);
-            try
-            {
-                using var response = await client.GetAsync(new Uri(Address, "/healthz"));
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("the instance did not start: " + Output);
+        _process?.Dispose();
+        _process = new SiteProcess("dotnet", [build.Dll], build.Folder, databasePath: null,
+            [("Content__Path", Paths.Content), .. settings.Select(s => (s.Key, s.Value))], port);
+        await _process.WaitUntilReadyAsync();
     }
 
     /// <summary>SIGKILL: no shutdown, no flush.</summary>
-    public void Kill()
-    {
-        _process?.Kill(entireProcessTree: true);
-        _process?.WaitForExit();
-    }
+    public void Kill() => _process?.Kill();
 
-    public void Dispose()
-    {
-        if (_process is { HasExited: false })
-        {
-            Kill();
-        }
-
-        _process?.Dispose();
-    }
-
-    private void Append(string? line)
-    {
-        if (line is not null)
-        {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-        }
-    }
+    public void Dispose() => _process?.Dispose();
 }
 
 /// <summary>

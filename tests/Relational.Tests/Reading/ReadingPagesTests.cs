@@ -6,21 +6,21 @@ namespace Relational.Tests.Reading;
 
 public sealed class ReadingPagesTests(SiteFactory site) : IClassFixture<SiteFactory>
 {
-    private const string ArticleUrl = "/healing-trauma-in-relationship";
+    private const string ArticleUrl = Series.Url;
 
-    public static TheoryData<int, string, string> Parts => new()
+    public static TheoryData<int, string, string> Parts
     {
-        { 1, "before-we-begin", "Before We Begin" },
-        { 2, "trauma-was-formed-in-relationship", "Trauma Was Formed in Relationship" },
-        { 3, "why-self-work-alone-often-isnt-enough", "Why Self-Work Alone Often Isn’t Enough" },
-        { 4, "healing-requires-a-different-relational-experience", "Healing Requires a Different Relational Experience" },
-        { 5, "why-therapy-can-feel-so-vulnerable", "Why Therapy Can Feel So Vulnerable" },
-        { 6, "safety-is-built-not-assumed", "Safety Is Built, Not Assumed" },
-        { 7, "what-changes-when-healing-happens-in-relationship", "What Changes When Healing Happens in Relationship" },
-        { 8, "you-were-never-meant-to-do-this-alone", "You Were Never Meant to Do This Alone" },
-        { 9, "relationship-as-medicine", "Relationship as Medicine" },
-        { 10, "a-gentle-invitation", "A Gentle Invitation" },
-    };
+        get
+        {
+            var parts = new TheoryData<int, string, string>();
+            for (var number = 1; number <= Series.Parts.Count; number++)
+            {
+                parts.Add(number, Series.PartSlug(number), Series.Parts[number - 1].Title);
+            }
+
+            return parts;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Parts))]

@@ -8,7 +8,7 @@ namespace Relational.Tests.Reading;
 /// </summary>
 public sealed class SeedFidelityTests(SiteFactory site) : IClassFixture<SiteFactory>
 {
-    private const string ArticleUrl = "/healing-trauma-in-relationship";
+    private const string ArticleUrl = Series.Url;
 
     private static readonly Seed Article = Seed.Read(Paths.Fixture("seed-healing-trauma-in-relationship.txt"));
 
@@ -61,18 +61,8 @@ public sealed class SeedFidelityTests(SiteFactory site) : IClassFixture<SiteFact
 
     internal sealed record Seed(string Title, List<SeedPart> Parts)
     {
-        private static readonly string[] Headings =
-        [
-            "Trauma Was Formed in Relationship",
-            "Why Self-Work Alone Often Isn’t Enough",
-            "Healing Requires a Different Relational Experience",
-            "Why Therapy Can Feel So Vulnerable",
-            "Safety Is Built, Not Assumed",
-            "What Changes When Healing Happens in Relationship",
-            "You Were Never Meant to Do This Alone",
-            "Relationship as Medicine",
-            "A Gentle Invitation",
-        ];
+        /// <summary>The seed's headings: each starts a part, after the opening lines of part 1.</summary>
+        private static readonly string[] Headings = [.. Series.Parts.Skip(1).Select(p => p.Title)];
 
         public static Seed Read(string path)
         {

@@ -4,20 +4,7 @@ namespace Relational.Tests.Content;
 
 public sealed class ContentLoaderTests
 {
-    private const string Article = "healing-trauma-in-relationship";
-
-    private static readonly string[] HeadingSlugs =
-    [
-        "trauma-was-formed-in-relationship",
-        "why-self-work-alone-often-isnt-enough",
-        "healing-requires-a-different-relational-experience",
-        "why-therapy-can-feel-so-vulnerable",
-        "safety-is-built-not-assumed",
-        "what-changes-when-healing-happens-in-relationship",
-        "you-were-never-meant-to-do-this-alone",
-        "relationship-as-medicine",
-        "a-gentle-invitation",
-    ];
+    private const string Article = Series.Slug;
 
     [Fact]
     public void The_real_content_loads_as_one_article_of_ten_parts_in_order()
@@ -26,11 +13,12 @@ public sealed class ContentLoaderTests
 
         var article = Assert.Single(catalogue.Articles);
         Assert.Equal(Article, article.Slug);
-        Assert.Equal("Healing Trauma in Relationship—Not in Isolation", article.Title);
+        Assert.Equal(Series.Title, article.Title);
         Assert.Equal("Create the Whole Human.", article.Attribution);
         Assert.Equal("ITClinic", article.Author);
         Assert.Equal(10, article.Sections.Length);
-        Assert.Equal(HeadingSlugs, article.Sections.Skip(1).Select(s => s.Slug));
+        Assert.Equal(Series.Parts.Select(p => p.Slug), article.Sections.Select(s => s.Slug));
+        Assert.Equal(Series.Parts.Select(p => p.Title), article.Sections.Select(s => s.Title));
         Assert.Equal(Enumerable.Range(1, 10), article.Sections.Select(s => s.Number));
     }
 

@@ -104,7 +104,7 @@ public static class Database
 /// <summary>Posting the site's plain forms the way a browser on the same site does.</summary>
 public static class Forms
 {
-    public const string Article = "healing-trauma-in-relationship";
+    public const string Article = Series.Slug;
 
     public static async Task<HttpResponseMessage> PostFormAsync(
         this HttpClient client, string path, IEnumerable<KeyValuePair<string, string>>? fields = null, string? fetchSite = "same-origin", string? origin = null)

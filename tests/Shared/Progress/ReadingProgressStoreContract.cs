@@ -10,9 +10,9 @@ namespace Relational.Tests.Progress;
 /// </summary>
 public abstract class ReadingProgressStoreContract
 {
-    protected static readonly SectionRef Part1 = new(Forms.Article, "before-we-begin");
-    protected static readonly SectionRef Part2 = new(Forms.Article, "trauma-was-formed-in-relationship");
-    protected static readonly SectionRef Part3 = new(Forms.Article, "why-self-work-alone-often-isnt-enough");
+    protected static readonly SectionRef Part1 = new(Series.Slug, Series.PartSlug(1));
+    protected static readonly SectionRef Part2 = new(Series.Slug, Series.PartSlug(2));
+    protected static readonly SectionRef Part3 = new(Series.Slug, Series.PartSlug(3));
 
     protected abstract IReadingProgressStore Store { get; }
 
@@ -269,7 +269,7 @@ public abstract class ReadingProgressStoreContract
     public async Task Fifty_readers_writing_at_once_lose_nothing_and_see_only_their_own()
     {
         var keys = Enumerable.Range(0, 50).Select(_ => ReaderKey.New()).ToArray();
-        var sections = new[] { "before-we-begin", "trauma-was-formed-in-relationship", "why-self-work-alone-often-isnt-enough", "healing-requires-a-different-relational-experience", "why-therapy-can-feel-so-vulnerable" };
+        var sections = Series.Parts.Take(5).Select(p => p.Slug).ToArray();
 
         await Parallel.ForEachAsync(keys.Select((key, i) => (key, i)), new ParallelOptions { MaxDegreeOfParallelism = 50 }, async (reader, ct) =>
         {
@@ -277,10 +277,10 @@ public abstract class ReadingProgressStoreContract
             // Each reader reads a different number of parts, so one reader's rows on another would show.
             foreach (var section in sections.Take(1 + reader.i % 5))
             {
-                await Store.RecordOpenedAsync(reader.key, new SectionRef(Forms.Article, section), null, ct);
+                await Store.RecordOpenedAsync(reader.key, new SectionRef(Series.Slug, section), null, ct);
             }
 
-            await Store.SavePlaceAsync(reader.key, new SectionRef(Forms.Article, sections[reader.i % 5]), ct);
+            await Store.SavePlaceAsync(reader.key, new SectionRef(Series.Slug, sections[reader.i % 5]), ct);
         });
 
         Assert.Equal(50, Count("readers"));

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace Relational.Tests.Safety;
 
@@ -12,7 +11,6 @@ namespace Relational.Tests.Safety;
 public sealed class SiteProcess : IDisposable
 {
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
 
     public SiteProcess(string databasePath, params (string Key, string Value)[] settings)
         : this(databasePath, openFileLimit: null, settings)
@@ -36,10 +34,11 @@ public sealed class SiteProcess : IDisposable
     /// Any way of starting the site (a published build, <c>dotnet run</c>), from
     /// <paramref name="workingDirectory"/>, in Production, on a free loopback port.
     /// </summary>
-    public SiteProcess(string fileName, string[] arguments, string workingDirectory, string databasePath, (string Key, string Value)[] settings)
+    public SiteProcess(string fileName, string[] arguments, string workingDirectory, string? databasePath, (string Key, string Value)[] settings, int? port = null)
     {
         DatabasePath = databasePath;
-        Port = FreePort();
+        Port = port ?? FreePort();
+        Log = new CapturedLogStream($"the site process on port {Port}");
         var start = new ProcessStartInfo(fileName, arguments)
         {
             WorkingDirectory = workingDirectory,
@@ -50,7 +49,11 @@ public sealed class SiteProcess : IDisposable
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Content__WatchForChanges"] = "false";
-        start.Environment["Progress__DatabasePath"] = databasePath;
+        if (databasePath is not null)
+        {
+            start.Environment["Progress__DatabasePath"] = databasePath;
+        }
+
         start.Environment["Safety__PostsPerWindow"] = "1000000";
         foreach (var (key, value) in settings)
         {
@@ -67,23 +70,17 @@ public sealed class SiteProcess : IDisposable
 
     public int Port { get; }
 
-    public string DatabasePath { get; }
+    public string? DatabasePath { get; }
 
     public Uri Address => new($"http://127.0.0.1:{Port}");
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>What the site wrote to its console (its log), kept off the test run's output.</summary>
+    public CapturedLogStream Log { get; }
+
     /// <summary>Everything the site wrote to its console (its log).</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => Log.Text;
 
     public async Task WaitUntilReadyAsync()
     {
@@ -153,16 +150,14 @@ public sealed class SiteProcess : IDisposable
         }
 
         _process.Dispose();
+        Log.Finish();
     }
 
     private void Append(string? line)
     {
         if (line is not null)
         {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
+            Log.AppendLine(line);
         }
     }
 
