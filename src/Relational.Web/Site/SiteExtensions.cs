@@ -51,15 +51,16 @@ public static class SiteExtensions
         return builder;
     }
 
+    /// <summary>The request lines' source, whose level override in the Serilog section turns them all on.</summary>
+    public const string RequestLogSource = "Serilog.AspNetCore.RequestLoggingMiddleware";
+
     /// <summary>
     /// One line a request: method, route template (never the raw path, which may hold a resume
     /// token), status and time. No IP address, cookie or query string. Requests that went well are
     /// at Debug, so by default the log holds what needs an operator (4xx at Information, 5xx at
-    /// Error) and not a record of who read what when; the level of
+    /// Error, but a 503 refusal at Information) and not a record of who read what when; the level of
     /// <c>Serilog.AspNetCore.RequestLoggingMiddleware</c> turns every line on (README, Configuration).
     /// </summary>
-    public const string RequestLogSource = "Serilog.AspNetCore.RequestLoggingMiddleware";
-
     public static WebApplication UseSiteRequestLogging(this WebApplication app)
     {
         app.UseSerilogRequestLogging(options =>
@@ -69,7 +70,8 @@ public static class SiteExtensions
             options.Logger = app.Services.GetRequiredService<Serilog.ILogger>().ForContext(Serilog.Core.Constants.SourceContextPropertyName, RequestLogSource);
             options.GetLevel = (context, _, exception) => (exception, context.Response.StatusCode) switch
             {
-                (not null, _) or (_, >= 500) => LogEventLevel.Error,
+                // A 503 is the site's own calm refusal (the new-reader limit), not a failure.
+                (not null, _) or (_, >= 500 and not 503) => LogEventLevel.Error,
                 (_, >= 400) => LogEventLevel.Information,
                 _ => LogEventLevel.Debug,
             };
