@@ -40,7 +40,9 @@ trap cleanup EXIT INT TERM
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 echo "Publishing once…"
-dotnet publish src/Relational.Web/Relational.Web.csproj -c Release -o "$WORK/publish" --nologo -v quiet >"$WORK/publish.log" 2>&1 \
+# For this machine's runtime, as bench/run.sh and the Dockerfile do (a ReadyToRun build).
+case "$(uname -m)" in aarch64 | arm64) RID=linux-arm64 ;; *) RID=linux-x64 ;; esac
+dotnet publish src/Relational.Web/Relational.Web.csproj -c Release -r "$RID" --self-contained false -o "$WORK/publish" --nologo -v quiet >"$WORK/publish.log" 2>&1 \
   || { cat "$WORK/publish.log"; exit 1; }
 
 echo "Starting a throwaway PostgreSQL…"

@@ -27,10 +27,13 @@ public static class OfflineExtensions
 
     public static WebApplication MapOffline(this WebApplication app)
     {
-        app.MapGet("/offline/files", (CatalogueProvider catalogue, HttpResponse response) =>
+        string[]? fixedPages = null;
+        app.MapGet("/offline/files", (CatalogueProvider catalogue, EndpointDataSource endpoints, HttpResponse response) =>
         {
             response.Headers.CacheControl = "no-store";
-            return Results.Json(OfflineFiles.Of(catalogue.Current));
+            // Read once, on the first request: every endpoint is mapped by then and never changes.
+            fixedPages ??= OfflineFiles.FixedPages(endpoints.Endpoints);
+            return Results.Json(OfflineFiles.Of(catalogue.Current, fixedPages));
         });
         app.MapGet("/manifest.webmanifest", (IOptions<SiteOptions> site) => Manifest(site.Value.Name, "/favicon.svg"));
         app.MapGet("/manifest-neutral.webmanifest", () => Manifest(Safety.DiscreetMode.NeutralTitle, "/favicon-neutral.svg"));
@@ -64,9 +67,10 @@ public static class OfflineExtensions
 /// <summary>What the offline copy holds at one content version: every page a reader reads offline.</summary>
 public sealed record OfflineFiles(string Version, IReadOnlyList<string> Pages)
 {
-    public static OfflineFiles Of(ContentCatalogue catalogue)
+    /// <summary>The article pages of this catalogue, and the pages at a fixed address.</summary>
+    public static OfflineFiles Of(ContentCatalogue catalogue, IEnumerable<string> fixedPages)
     {
-        var pages = new List<string> { "/" };
+        var pages = new List<string>(fixedPages);
         foreach (var article in catalogue.Articles)
         {
             pages.Add(article.Url);
@@ -74,7 +78,22 @@ public sealed record OfflineFiles(string Version, IReadOnlyList<string> Pages)
             pages.Add(article.AllUrl);
         }
 
-        pages.AddRange([OfflinePageModel.Path, "/staying-safe", "/preferences"]);
         return new OfflineFiles(catalogue.Version, pages);
     }
+
+    /// <summary>
+    /// The pages at a fixed address that are the same for every reader (the copy is fetched without
+    /// cookies, so it holds nobody's progress), read from the endpoints' metadata so a page added
+    /// later is kept too; and this feature's own page, which explains the copy.
+    /// </summary>
+    public static string[] FixedPages(IEnumerable<Endpoint> endpoints) =>
+    [
+        .. endpoints.OfType<RouteEndpoint>()
+            .Where(endpoint => endpoint.RoutePattern.Parameters.Count == 0
+                && endpoint.Metadata.GetMetadata<Performance.SameForEveryAnonymousReaderAttribute>() is not null)
+            .Select(endpoint => "/" + endpoint.RoutePattern.RawText?.Trim('/'))
+            .Append(OfflinePageModel.Path)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal),
+    ];
 }

@@ -63,6 +63,7 @@ internal sealed class SqliteStoreConnections : IDisposable
         _faults.ThrowIfBackingOff();
         SqliteConnection? connection = null;
         var writing = false;
+        var refused = false;
         try
         {
             // A file deleted under pooled connections would silently take their writes with it.
@@ -79,8 +80,23 @@ internal sealed class SqliteStoreConnections : IDisposable
             T result;
             if (write)
             {
-                await _writer.WaitAsync(cancellationToken);
-                writing = true;
+                // While the store is faulted one write at a time tries it; the rest fail at once
+                // instead of queueing, each to wait out the busy timeout in turn behind the lock
+                // of another process (32 readers' pages stalled for minutes that way).
+                refused = _faults.IsFaulted && _writer.CurrentCount == 0;
+                if (!refused)
+                {
+                    await _writer.WaitAsync(cancellationToken);
+                    writing = true;
+                    refused = _faults.IsBackingOff;
+                }
+
+                if (refused)
+                {
+                    _faults.ThrowIfBackingOff();
+                    throw new ProgressUnavailableException("Reading progress cannot be stored right now; another save is trying.");
+                }
+
                 if (Interlocked.Exchange(ref _writerStale, 0) == 1)
                 {
                     _writerConnection?.Dispose();
@@ -104,7 +120,7 @@ internal sealed class SqliteStoreConnections : IDisposable
             _faults.Succeeded();
             return result;
         }
-        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or ProgressUnavailableException)
+        catch (Exception e) when (!refused && e is SqliteException or IOException or UnauthorizedAccessException or ProgressUnavailableException)
         {
             _ready = false;
             if (writing)

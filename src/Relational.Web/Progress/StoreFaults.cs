@@ -13,10 +13,13 @@ public sealed partial class StoreFaults(string location, TimeSpan backOff, TimeP
 
     public bool IsFaulted => Volatile.Read(ref _faulted) == 1;
 
+    /// <summary>True while a recent failure's back-off lasts.</summary>
+    public bool IsBackingOff => Volatile.Read(ref _faulted) == 1 && clock.GetUtcNow().UtcTicks < Interlocked.Read(ref _retryAfter);
+
     /// <summary>Throws while a recent failure's back-off lasts.</summary>
     public void ThrowIfBackingOff()
     {
-        if (Volatile.Read(ref _faulted) == 1 && clock.GetUtcNow().UtcTicks < Interlocked.Read(ref _retryAfter))
+        if (IsBackingOff)
         {
             throw new ProgressUnavailableException("Reading progress cannot be stored right now; trying again shortly.");
         }

@@ -105,13 +105,7 @@ public sealed class SqliteReadingProgressStoreTests : ReadingProgressStoreContra
         var stranger = ReaderKey.New();
 
         // Another process holds the write lock: anything that wants to write waits for it.
-        using var other = new SqliteConnection($"Data Source={_temp.DatabasePath};Pooling=False");
-        other.Open();
-        using (var begin = other.CreateCommand())
-        {
-            begin.CommandText = "BEGIN IMMEDIATE";
-            begin.ExecuteNonQuery();
-        }
+        using var other = HoldTheWriteLock();
 
         var started = System.Diagnostics.Stopwatch.StartNew();
         Assert.Null(await Store.RecordOpenedAsync(stranger, Part1, null));
@@ -121,6 +115,40 @@ public sealed class SqliteReadingProgressStoreTests : ReadingProgressStoreContra
 
         // The known reader's view does wait for the lock (here: gives up after the busy timeout).
         await Assert.ThrowsAsync<ProgressUnavailableException>(() => Store.RecordOpenedAsync(known, Part1, null));
+    }
+
+    [Fact]
+    public async Task Views_queued_behind_another_process_s_lock_give_up_together_not_one_busy_timeout_each()
+    {
+        var readers = Enumerable.Range(0, 8).Select(_ => ReaderKey.New()).ToArray();
+        foreach (var reader in readers)
+        {
+            await Store.RememberAsync(reader);
+        }
+
+        using var other = HoldTheWriteLock();
+
+        // Eight readers open a part at once: one save waits for the lock (busy timeout 1 s here,
+        // 10 s by default); the others must not each wait it out in turn after it.
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var views = readers.Select(reader => Task.Run(() => Store.RecordOpenedAsync(reader, Part1, null))).ToArray();
+        foreach (var view in views)
+        {
+            await Assert.ThrowsAsync<ProgressUnavailableException>(() => view);
+        }
+
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(3), $"eight views behind the lock took {started.Elapsed}");
+    }
+
+    /// <summary>A connection of its own, as another process's, holding the write lock until disposed.</summary>
+    private SqliteConnection HoldTheWriteLock()
+    {
+        var other = new SqliteConnection($"Data Source={_temp.DatabasePath};Pooling=False");
+        other.Open();
+        using var begin = other.CreateCommand();
+        begin.CommandText = "BEGIN IMMEDIATE";
+        begin.ExecuteNonQuery();
+        return other;
     }
 
     [Fact]
