@@ -3,7 +3,7 @@
 # PostgreSQL (one instance) and PostgreSQL with two instances behind nginx round robin. 32 readers,
 # each its own cookie, reading section pages (each view one write); afterwards every (reader, part)
 # opened is looked for in the database. Loopback only; a throwaway PostgreSQL cluster in a mktemp
-# folder. Run by bench/run.sh, or alone:
+# folder. Run it on its own (it takes about three minutes):
 #
 #   bash bench/stores.sh            (BENCH_STORE_SECONDS=10, BENCH_STORE_WARMUP_SECONDS=15, as bench/run.sh warms its readers)
 set -euo pipefail
