@@ -11,7 +11,7 @@ namespace Relational.Tests.Site;
 public sealed class RequestLogTests : IDisposable
 {
     /// <summary>The level that writes a line for every request (Debug), or only for problems (the default).</summary>
-    public const string EveryRequestSetting = "Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware";
+    public const string EveryRequestSetting = "Serilog:MinimumLevel:Override:" + Relational.Site.SiteExtensions.RequestLogSource;
 
     private const string SectionRoute = "/{article:slug}/{section:slug}";
     private readonly string _folder = Directory.CreateTempSubdirectory("relational-request-log-").FullName;
