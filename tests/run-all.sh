@@ -51,6 +51,13 @@ read -r passed failed < <(awk '
   /^ +Passed: +[0-9]+$/ { p += $2 }
   /^ +Failed: +[0-9]+$/ { f += $2 }
   END { print p + 0, f + 0 }' "$log")
+# CI keeps only the end of the output: name each failed test and the start of its message there too.
+if [ "$failed" -gt 0 ]; then
+  echo "Failed tests:"
+  awk '/^ +Failed [A-Za-z_][A-Za-z0-9_.]+/ { print; keep = 6; next }
+       keep > 0 && !/^ +(Passed|Skipped) / { print; keep--; next }
+       { keep = 0 }' "$log"
+fi
 rm -f "$log"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "${passed} passed, ${failed} failed"
