@@ -28,6 +28,12 @@ public sealed class ProgressOptions
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// How long the mark a page view leaves waits for another process's write lock: the page waits
+    /// on it, so it gives up sooner than a save the reader asked for (whole seconds; at least one).
+    /// </summary>
+    public TimeSpan PageViewBusyTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// After a storage failure, how long calls fail at once without trying the database again, so
     /// pages are not slowed by a database that is down.
     /// </summary>

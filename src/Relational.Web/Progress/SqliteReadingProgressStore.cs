@@ -21,7 +21,7 @@ public sealed class SqliteReadingProgressStore : IReadingProgressStore, IDisposa
         var path = ProgressOptions.Resolve(options.Value.DatabasePath, environment.ContentRootPath);
         _retention = TimeSpan.FromDays(Math.Max(1, options.Value.RetentionDays));
         _clock = clock;
-        _db = new SqliteStoreConnections(path, options.Value.BusyTimeout, new StoreFaults(path, options.Value.FaultBackOff, clock, logger));
+        _db = new SqliteStoreConnections(path, options.Value.BusyTimeout, options.Value.PageViewBusyTimeout, new StoreFaults(path, options.Value.FaultBackOff, clock, logger));
     }
 
     public string DatabasePath => _db.Path;
@@ -71,7 +71,7 @@ public sealed class SqliteReadingProgressStore : IReadingProgressStore, IDisposa
             }
 
             return await ReadProgressAsync(db, ByKey, key.Hash(), cancellationToken);
-        }, cancellationToken);
+        }, cancellationToken, pageView: true);
 
     public Task<bool> MarkFinishedAsync(ReaderKey key, SectionRef part, CancellationToken cancellationToken = default) =>
         WriteForReaderAsync(key, (db, readerId, now) => db.ExecuteAsync(

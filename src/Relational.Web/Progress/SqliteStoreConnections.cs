@@ -30,10 +30,16 @@ internal sealed class SqliteStoreConnections : IDisposable
     // Set by a fault seen outside the gate: the writer's connection may point at a file that is gone.
     private int _writerStale;
 
-    public SqliteStoreConnections(string path, TimeSpan busyTimeout, StoreFaults faults)
+    // Lock waits in whole seconds, as Microsoft.Data.Sqlite counts them (0 would mean forever).
+    private readonly int _busySeconds;
+    private readonly int _pageViewBusySeconds;
+
+    public SqliteStoreConnections(string path, TimeSpan busyTimeout, TimeSpan pageViewBusyTimeout, StoreFaults faults)
     {
         _path = path;
         _faults = faults;
+        _busySeconds = WholeSeconds(busyTimeout);
+        _pageViewBusySeconds = Math.Min(_busySeconds, WholeSeconds(pageViewBusyTimeout));
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -41,9 +47,11 @@ internal sealed class SqliteStoreConnections : IDisposable
             Pooling = true,
             ForeignKeys = true,
             // Also how long a statement waits for another writer's lock before giving up.
-            DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
+            DefaultTimeout = _busySeconds,
         }.ToString();
     }
+
+    private static int WholeSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
 
     public string Path => _path;
 
@@ -56,9 +64,11 @@ internal sealed class SqliteStoreConnections : IDisposable
 
     /// <summary>
     /// Runs <paramref name="work"/> on a pooled read connection, or for a write on the writer's
-    /// connection inside one <c>BEGIN IMMEDIATE</c> transaction that commits when it returns.
+    /// connection inside one <c>BEGIN IMMEDIATE</c> transaction that commits when it returns. A
+    /// <paramref name="pageView"/> write waits for another process's lock only as long as
+    /// <see cref="ProgressOptions.PageViewBusyTimeout"/>, since a page is waiting on it.
     /// </summary>
-    public async Task<T> RunAsync<T>(bool write, Func<SqliteDb, Task<T>> work, CancellationToken cancellationToken)
+    public async Task<T> RunAsync<T>(bool write, Func<SqliteDb, Task<T>> work, CancellationToken cancellationToken, bool pageView = false)
     {
         _faults.ThrowIfBackingOff();
         SqliteConnection? connection = null;
@@ -104,6 +114,8 @@ internal sealed class SqliteStoreConnections : IDisposable
                 }
 
                 var writer = _writerConnection ??= await SqliteWriter.OpenAsync(_connectionString, cancellationToken);
+                // BEGIN is run with the connection's default timeout, which is the lock wait.
+                writer.Connection.DefaultTimeout = pageView ? _pageViewBusySeconds : _busySeconds;
                 // BEGIN IMMEDIATE: take the write lock up front, so a writer in another process
                 // makes this one wait (busy timeout) instead of failing on a read-to-write upgrade.
                 await using var transaction = (SqliteTransaction)await writer.Connection.BeginTransactionAsync(cancellationToken);

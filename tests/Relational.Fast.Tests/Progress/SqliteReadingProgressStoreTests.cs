@@ -140,10 +140,41 @@ public sealed class SqliteReadingProgressStoreTests : ReadingProgressStoreContra
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(3), $"eight views behind the lock took {started.Elapsed}");
     }
 
-    /// <summary>A connection of its own, as another process's, holding the write lock until disposed.</summary>
-    private SqliteConnection HoldTheWriteLock()
+    [Fact]
+    public async Task A_page_view_gives_up_on_another_process_s_lock_after_about_a_second_while_a_save_waits_the_busy_timeout()
     {
-        var other = new SqliteConnection($"Data Source={_temp.DatabasePath};Pooling=False");
+        using var temp = new TempStore(busyTimeout: TimeSpan.FromSeconds(5));
+        var reader = ReaderKey.New();
+        await temp.Store.RememberAsync(reader);
+
+        // The page waits on its view's mark: that gives up long before a save would.
+        using (HoldTheWriteLock(temp.DatabasePath))
+        {
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            await Assert.ThrowsAsync<ProgressUnavailableException>(() => temp.Store.RecordOpenedAsync(reader, Part1, null));
+            Assert.True(started.Elapsed < TimeSpan.FromSeconds(3), $"a page view waited {started.Elapsed} for the lock");
+        }
+
+        temp.Clock.Now += new ProgressOptions().FaultBackOff;
+
+        // A save the reader asked for outlasts a lock held for two seconds.
+        var held = HoldTheWriteLock(temp.DatabasePath);
+        var release = Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            held.Dispose();
+        });
+        Assert.True(await temp.Store.SavePlaceAsync(reader, Part1));
+        await release;
+
+        Assert.NotNull(await temp.Store.RecordOpenedAsync(reader, Part2, Part1));
+        Assert.Equal(1, temp.Logger.Errors);
+    }
+
+    /// <summary>A connection of its own, as another process's, holding the write lock until disposed.</summary>
+    private SqliteConnection HoldTheWriteLock(string? databasePath = null)
+    {
+        var other = new SqliteConnection($"Data Source={databasePath ?? _temp.DatabasePath};Pooling=False");
         other.Open();
         using var begin = other.CreateCommand();
         begin.CommandText = "BEGIN IMMEDIATE";
