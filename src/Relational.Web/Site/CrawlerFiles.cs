@@ -21,11 +21,13 @@ public static class CrawlerFiles
 
     public static WebApplication MapCrawlerFiles(this WebApplication app)
     {
-        app.MapMethods("/robots.txt", [HttpMethods.Get, HttpMethods.Head], (HttpContext context, PublicUrls urls) =>
+        app.MapMethods("/robots.txt", [HttpMethods.Get, HttpMethods.Head], (HttpContext context, PublicUrls urls, LinkGenerator links) =>
         {
             Cache(context, TimeSpan.FromHours(1));
-            // A reader's own pages are nobody's business; neutral addresses say noindex themselves.
-            return Results.Text($"User-agent: *\nDisallow: /progress\n\nSitemap: {urls.Absolute(context.Request, "/sitemap.xml")}\n", "text/plain", Encoding.UTF8);
+            // A reader's own pages (the progress page and the resume links under it) are nobody's
+            // business; neutral addresses say noindex themselves.
+            var progress = links.GetPathByPage(Progress.ProgressPageModel.PageName);
+            return Results.Text($"User-agent: *\nDisallow: {progress}\n\nSitemap: {urls.Absolute(context.Request, "/sitemap.xml")}\n", "text/plain", Encoding.UTF8);
         });
         app.MapMethods("/sitemap.xml", [HttpMethods.Get, HttpMethods.Head], (HttpContext context, PublicUrls urls, CatalogueProvider catalogue) =>
         {

@@ -23,6 +23,24 @@ public sealed class CrawlerTests(SiteFactory site) : IClassFixture<SiteFactory>
     }
 
     [Fact]
+    public async Task Robots_keep_crawlers_off_a_readers_own_pages_and_on_every_reading_page()
+    {
+        var robots = await site.CreateClient().GetStringAsync("/robots.txt");
+        var disallowed = robots.Split('\n')
+            .Where(line => line.StartsWith("Disallow:", StringComparison.Ordinal))
+            .Select(line => line["Disallow:".Length..].Trim())
+            .ToList();
+        bool Allowed(string path) => !disallowed.Any(rule => rule.Length > 0 && path.StartsWith(rule, StringComparison.Ordinal));
+
+        Assert.False(Allowed("/progress"));
+        Assert.False(Allowed("/progress/resume/" + new string('a', 43)));
+        var article = TestReader.Article;
+        Assert.All(new[] { "/", article.Url, article.Url + "/all", "/staying-safe" }.Concat(article.Sections.Select(article.SectionUrl)),
+            path => Assert.True(Allowed(path), $"{path} is disallowed"));
+        Assert.Contains("Sitemap: http://localhost/sitemap.xml", robots, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_sitemap_lists_every_cover_and_part_with_a_date()
     {
         var xml = XDocument.Parse(await site.CreateClient().GetStringAsync("/sitemap.xml"));
