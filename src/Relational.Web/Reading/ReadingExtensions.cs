@@ -12,7 +12,7 @@ public static class ReadingExtensions
         builder.Services.AddSingleton<PreviewCards>();
         // A part's neutral address serves the same page (Safety/DiscreetMode).
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(options =>
-            options.Conventions.AddPageRoute("/Reading/Section", "read/{id:regex(^[0-9a-f]{{10}}$)}"));
+            options.Conventions.AddPageRoute("/Reading/Section", Safety.DiscreetMode.Route));
         return builder;
     }
 

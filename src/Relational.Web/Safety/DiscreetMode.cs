@@ -16,7 +16,12 @@ public static class DiscreetMode
 {
     public const string NeutralTitle = "Reading";
 
-    public const string AddressPrefix = "/read";
+    private const string Segment = "read";
+
+    public const string AddressPrefix = "/" + Segment;
+
+    /// <summary>The neutral addresses' route (added to the part's page by Reading): the prefix, then the id.</summary>
+    public const string Route = Segment + "/{id:regex(^[0-9a-f]{{10}}$)}";
 
     public static bool IsRequested(HttpRequest request) =>
         string.Equals(request.Query["discreet"], "1", StringComparison.Ordinal)
