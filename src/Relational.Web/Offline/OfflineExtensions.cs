@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Relational.Content;
-using Relational.Progress;
+using Relational.Safety;
 using Relational.Site;
 
 namespace Relational.Offline;
@@ -42,7 +42,7 @@ public static class OfflineExtensions
             response.Headers["Clear-Site-Data"] = ClearOnRemove;
             response.Headers.CacheControl = "no-store";
             return new SeeOtherResult(OfflinePageModel.RemovedPath);
-        }).TakesProgressForm();
+        }).TakesSiteForm();
         return app;
     }
 

@@ -13,10 +13,10 @@ namespace Relational.Progress;
 /// <c>/progress</c>: what is kept and the controls for it; and every progress form's POST, one named
 /// handler each (<c>/progress/remember</c>, <c>/progress/finished</c>, …). No antiforgery token (its
 /// cookie would be set before anyone opts in): the Safety request guard lets only same-origin POSTs
-/// in, and <see cref="ProgressFormAttribute"/> refuses any form that is not one of these.
+/// in, and <see cref="SiteFormAttribute"/> refuses any form that is not one of these.
 /// </summary>
 [IgnoreAntiforgeryToken]
-[ProgressForm]
+[SiteForm]
 public sealed class ProgressPageModel(
     IReadingProgressStore store,
     ProgressForPages pages,

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Relational.Content;
+using Relational.Safety;
 using Relational.Site;
 
 namespace Relational.Progress;
@@ -16,7 +17,7 @@ namespace Relational.Progress;
 /// route template, and the page is never cached.
 /// </summary>
 [IgnoreAntiforgeryToken]
-[ProgressForm]
+[SiteForm]
 public sealed class ResumeModel(IReadingProgressStore store, CatalogueProvider catalogue, IOptions<ProgressOptions> options) : PageModel
 {
     /// <summary>This page, for <c>Url.Page</c>.</summary>

@@ -136,6 +136,16 @@ public sealed class ProgressComponentTests : BunitContext, IClassFixture<SiteFac
     }
 
     [Fact]
+    public void The_offline_copy_uses_nothing_of_Progress()
+    {
+        // Keeping a copy on the device is for every reader, opted in or not; the progress page
+        // offers it, never the other way round.
+        var offlineUsesProgress = UsesBetween("Relational.Offline", "Relational.Progress");
+
+        Assert.True(offlineUsesProgress.Count == 0, string.Join("\n", offlineUsesProgress));
+    }
+
+    [Fact]
     public void An_unknown_outcome_in_the_query_shows_nothing()
     {
         Assert.Null(ProgressOutcome.FromQuery(new Microsoft.AspNetCore.Http.DefaultHttpContext { Request = { QueryString = new("?progress=<script>") } }.Request));
