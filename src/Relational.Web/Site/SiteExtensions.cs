@@ -33,7 +33,11 @@ public static class SiteExtensions
             logger.WriteTo.StandardOutput(
                 json ? new CompactJsonFormatter() : new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}"),
                 services.GetRequiredService<SiteLogOutput>().Stream);
-        });
+        },
+        // The site's logger is its own, disposed (and flushed) with its host. Left static, every
+        // host in a process writes through the last one made, and the first to stop closes it
+        // for all of them (the tests host many; one lost its request lines that way).
+        preserveStaticLogger: true);
         return builder;
     }
 

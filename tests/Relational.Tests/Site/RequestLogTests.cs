@@ -23,6 +23,32 @@ public sealed class RequestLogTests : IDisposable
     }
 
     [Fact]
+    public async Task A_site_stopping_in_the_same_process_leaves_another_sites_log_alone()
+    {
+        // The tests host many sites in one process: each must keep writing its own lines.
+        var first = new LiveSite();
+        var second = new LiveSite();
+        try
+        {
+            _ = first.Address;
+            _ = second.Address;
+            first.Dispose();
+
+            using var client = second.CreateLiveClient();
+            using var response = await client.GetAsync("/healing-trauma-in-relationship/no-such-part");
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        }
+        finally
+        {
+            first.Dispose();
+            second.Dispose();
+        }
+
+        Assert.Contains("\"StatusCode\":404", second.Log.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"StatusCode\":404", first.Log.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Every_request_in_a_burst_gets_one_whole_line_by_the_time_the_site_stops()
     {
         const int Requests = 3_000;
