@@ -37,11 +37,16 @@ async function fetchWhole(url) {
 
 /* Makes the whole copy for the version served now, then drops every other copy. If the content
    changes while the copy is being made, that copy is thrown away and made again, so one copy never
-   holds pages of two versions. */
-async function makeCopy() {
+   holds pages of two versions. Given the copy it refreshes, it only ever replaces that copy: if the
+   copy is removed meanwhile (Remove, Forget, Clear-Site-Data), it stops and deletes what it wrote,
+   so nothing comes back after a removal. Resolves to the version kept, or null if it stopped. */
+async function makeCopy(refreshing) {
+  var removed = async function () { return refreshing && !(await caches.has(refreshing)); };
   for (var attempt = 0; attempt < 3; attempt++) {
     var files = await listFiles();
     var name = copyName(files.version);
+    if (await removed()) { return null; }
+    if (name === refreshing) { return files.version; }
     var cache = await caches.open(name);
     if (await cache.match(COMPLETE)) { await dropAllBut(name); return files.version; }
 
@@ -49,6 +54,7 @@ async function makeCopy() {
     for (var page of files.pages) {
       var response = await fetchWhole(page);
       assetsOf(await response.clone().text()).forEach(function (a) { assets.add(a); });
+      if (await removed()) { await caches.delete(name); return null; }
       await cache.put(page, response);
     }
     for (var asset of assets) { await cache.put(asset, await fetchWhole(asset)); }
@@ -57,6 +63,7 @@ async function makeCopy() {
     var afterFiles = await after.clone().json();
     if (afterFiles.version === files.version) {
       await cache.put(COMPLETE, after);
+      if (await removed()) { await caches.delete(name); return null; }
       await dropAllBut(name);
       return files.version;
     }
@@ -71,14 +78,18 @@ async function dropAllBut(keep) {
     .map(function (n) { return caches.delete(n); }));
 }
 
-// The whole copy to read from, or null. Only a complete one is ever read.
-async function currentCopy() {
+// The name of the whole copy to read from, or null. Only a complete one is ever read.
+async function currentCopyName() {
   var names = (await caches.keys()).filter(function (n) { return n.indexOf(PREFIX) === 0; });
   for (var i = names.length - 1; i >= 0; i--) {
-    var cache = await caches.open(names[i]);
-    if (await cache.match(COMPLETE)) { return cache; }
+    if (await (await caches.open(names[i])).match(COMPLETE)) { return names[i]; }
   }
   return null;
+}
+
+async function currentCopy() {
+  var name = await currentCopyName();
+  return name && caches.open(name);
 }
 
 // On a visit while online: if the content version changed, make the new copy (the old one is
@@ -88,7 +99,12 @@ function refreshIfChanged(force) {
   if (refreshing) { return refreshing; }
   if (!force && now - lastCheck < CHECK_EVERY_MS) { return Promise.resolve({}); }
   lastCheck = now;
-  refreshing = makeCopy().then(function (version) { return { version: version }; }, function (e) {
+  // A visit refreshes the copy there is; it never makes one from nothing (only keeping does).
+  refreshing = currentCopyName().then(function (kept) {
+    return kept ? makeCopy(kept) : null;
+  }).then(function (version) {
+    return version ? { version: version } : { problem: 'no offline copy is kept here' };
+  }, function (e) {
     // Offline, or the server is busy: the copy stays as it is and the next visit tries again.
     return { problem: String(e && e.message || e) };
   }).then(function (outcome) { refreshing = null; return outcome; });
@@ -123,7 +139,7 @@ async function fromCopy(request, extra) {
 }
 
 self.addEventListener('install', function (event) {
-  event.waitUntil(makeCopy().then(function () { return self.skipWaiting(); }));
+  event.waitUntil(makeCopy(null).then(function () { lastCheck = Date.now(); return self.skipWaiting(); }));
 });
 
 self.addEventListener('activate', function (event) {
