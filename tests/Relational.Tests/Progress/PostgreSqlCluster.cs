@@ -37,10 +37,15 @@ public sealed class PostgreSqlCluster : IAsyncLifetime
         Directory.Delete(Folder, recursive: true);
     }
 
-    /// <summary>Starts (or restarts) the server and waits until it takes connections.</summary>
+    /// <summary>
+    /// Starts (or restarts) the server and waits until it takes connections. Nothing is synced to
+    /// disk (fsync off: speed), but a commit is written out before it returns unless it asked
+    /// not to wait for that (synchronous_commit off); one that asked would stay in the server's
+    /// memory for up to 10 s here (wal_writer_delay), so a crash test sees the difference.
+    /// </summary>
     public Task StartAsync() => PgAsync("pg_ctl", [
         "-D", Data, "-l", Path.Combine(Folder, "server.log"), "-w", "-t", "60", "start",
-        "-o", $"-p {Port} -k {Folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+        "-o", $"-p {Port} -k {Folder} -c listen_addresses=127.0.0.1 -c fsync=off -c wal_writer_delay=10s -c max_connections=200",
     ]);
 
     /// <summary>Stops the server at once (as a crash would), leaving its data for a restart.</summary>

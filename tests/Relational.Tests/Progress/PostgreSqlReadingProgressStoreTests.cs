@@ -69,6 +69,39 @@ public sealed class PostgreSqlReadingProgressStoreTests(PostgreSqlCluster cluste
     }
 
     [Fact]
+    public async Task Opting_in_a_save_and_Forget_are_each_on_disk_when_they_return_even_if_the_server_crashes_right_after()
+    {
+        // Each is the last write before its crash, so that no later commit writes it out with its
+        // own (the server's log is written in order).
+        var reader = ReaderKey.New();
+        await _store.RememberAsync(reader);
+        await CrashAndRestartAsync();
+        Assert.Equal(1L, Scalar("SELECT count(*) FROM reader_keys"));
+
+        Assert.True(await _store.SavePlaceAsync(reader, Part2));
+        await CrashAndRestartAsync();
+        Assert.Equal(Part2.Section, Scalar("SELECT saved_section FROM readers"));
+
+        Assert.True(await _store.MarkFinishedAsync(reader, Part1));
+        await CrashAndRestartAsync();
+        Assert.Equal(1L, Scalar($"SELECT count(*) FROM section_progress WHERE section_slug = '{Part1.Section}' AND finished_at IS NOT NULL"));
+
+        Assert.True(await _store.ForgetAsync(reader));
+        await CrashAndRestartAsync();
+        Assert.Equal(0L, Scalar("SELECT count(*) FROM readers"));
+    }
+
+    /// <summary>Kills the server at once, as a crash would (what was not written out is gone), and starts it again.</summary>
+    private async Task CrashAndRestartAsync()
+    {
+        await cluster.StopAsync();
+        await cluster.StartAsync();
+        // The store's pooled connections died with the server: the next call starts afresh.
+        Clock.Now += new ProgressOptions().FaultBackOff;
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    [Fact]
     public async Task Only_one_instance_purges_at_a_time()
     {
         var idle = ReaderKey.New();
