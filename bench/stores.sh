@@ -74,6 +74,12 @@ start_instance() {
 }
 stop_instances() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; PIDS=(); }
 
+# CPU time (clock ticks) used so far by the given processes together; a process that is gone counts 0.
+cpu_ticks() { local t=0 pid f; for pid in "$@"; do f=$(cut -d')' -f2 "/proc/$pid/stat" 2>/dev/null) && t=$((t + $(echo "$f" | awk '{ print $12 + $13 }'))); done; echo "$t"; }
+# The PostgreSQL server's processes (the postmaster and its backends), if it runs.
+pg_pids() { local main; main=$(head -1 "$WORK/pg/data/postmaster.pid" 2>/dev/null) || return 0; echo "$main" $(pgrep -P "$main"); }
+TICK_MS=$((1000 / $(getconf CLK_TCK)))
+
 # measure NAME URL COUNT-SQL: opts in 32 readers at URL, warms up, measures; COUNT-SQL is run with
 # the start time (ms) in place of @START@ and must print the (reader, part) rows touched.
 ROWS=()
@@ -90,16 +96,22 @@ measure() {
   done
   BENCH_COOKIES="${cookies[*]}" BENCH_PATHS="$(echo "$sections" | tr '\n' ' ')" \
     wrk -t"$READERS" -c"$READERS" -d"${WARMUP}s" -s "$BENCH/readers.lua" "$site" >"$WORK/warm.txt" 2>&1
-  local start_ms log=$WORK/run.txt rps p99 errors expected kept
+  local start_ms log=$WORK/run.txt rps p99 errors expected kept pgs="" site_before pg_before views cpu
   start_ms=$(( $(date +%s%N) / 1000000 ))
+  [ "${name#PostgreSQL}" != "$name" ] && pgs=$(pg_pids)
+  site_before=$(cpu_ticks "${PIDS[@]}"); pg_before=$(cpu_ticks $pgs)
   BENCH_COOKIES="${cookies[*]}" BENCH_PATHS="$(echo "$sections" | tr '\n' ' ')" \
     wrk -t"$READERS" -c"$READERS" -d"${SECONDS_RUN}s" --latency -s "$BENCH/readers.lua" "$site" >"$log" 2>&1
+  # CPU a view costs, less sensitive than views/s to whatever else the machine is doing.
+  views=$(awk '/requests in/ { print $1 }' "$log")
+  cpu="site $(awk -v t=$(( ($(cpu_ticks "${PIDS[@]}") - site_before) * TICK_MS )) -v n="$views" 'BEGIN { printf "%.3f", t / n }') ms"
+  [ -n "$pgs" ] && cpu="$cpu, PostgreSQL $(awk -v t=$(( ($(cpu_ticks $pgs) - pg_before) * TICK_MS )) -v n="$views" 'BEGIN { printf "%.3f", t / n }') ms"
   rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$log")
   p99=$(awk '$1 == "99%" { print $2 }' "$log")
   errors=$(cat "$WORK/warm.txt" "$log" | awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }')
   expected=$(( READERS * $(echo "$sections" | wc -l) ))
   kept=$(eval "${count_cmd//@START@/$start_ms}")
-  ROWS+=("$name|$rps views/s|p99 $p99|$errors errors|$kept/$expected (reader, part) rows written in the run")
+  ROWS+=("$name|$rps views/s|$cpu|p99 $p99|$errors errors|$kept/$expected (reader, part) rows written in the run")
 }
 
 SQL_KEPT="SELECT count(*) FROM section_progress WHERE last_opened_at >= @START@"
@@ -148,6 +160,6 @@ stop_instances
 echo
 echo "Opted-in views by progress store, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, ${READERS} readers, ${WARMUP} s warm-up + ${SECONDS_RUN} s, load before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| Store | Views | Latency | Errors | Writes kept |"
-echo "| --- | --- | --- | --- | --- |"
+echo "| Store | Views | CPU per view | Latency | Errors | Writes kept |"
+echo "| --- | --- | --- | --- | --- | --- |"
 for r in "${ROWS[@]}"; do echo "| ${r//|/ | } |"; done
