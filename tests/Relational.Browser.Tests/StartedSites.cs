@@ -50,7 +50,7 @@ public sealed class StartedSites : IAsyncLifetime
         _sites[Published] = new SiteProcess("dotnet", [Path.Combine(PublishFolder, "Relational.Web.dll")], "/",
             Path.Combine(_scratch, "published-data", "progress.db"), [("Safety__ExitUrl", ExitUrl)]);
         _sites[RunFromSource] = new SiteProcess("dotnet", ["run", "--project", project, "-c", Configuration, "--no-build", "--no-launch-profile"],
-            Directory.CreateTempSubdirectory("relational-elsewhere-").FullName,
+            Directory.CreateDirectory(Path.Combine(_scratch, "elsewhere")).FullName,
             Path.Combine(_scratch, "run-data", "progress.db"), [("Safety__ExitUrl", ExitUrl)]);
         foreach (var site in _sites.Values)
         {
