@@ -214,7 +214,12 @@ internal sealed class SqliteStoreConnections : IDisposable
             await using var connection = new SqliteConnection(_connectionString);
             await connection.OpenAsync(cancellationToken);
             await SqliteStoreMigrations.MigrateAsync(connection, cancellationToken);
-            await new SqliteDb(connection, null, null).ExecuteAsync("PRAGMA journal_mode = WAL", cancellationToken);
+            // Set once, the mode is kept in the file; asked again only when it is not WAL yet.
+            var db = new SqliteDb(connection, null, null);
+            if (!string.Equals(await db.ScalarAsync("PRAGMA journal_mode", cancellationToken) as string, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                await db.ExecuteAsync("PRAGMA journal_mode = WAL", cancellationToken);
+            }
             _ready = true;
         }
         finally

@@ -171,6 +171,26 @@ public sealed class SqliteReadingProgressStoreTests : ReadingProgressStoreContra
         Assert.Equal(1, temp.Logger.Errors);
     }
 
+    [Fact]
+    public async Task After_a_fault_the_store_starts_afresh_without_waiting_out_another_process_s_lock()
+    {
+        using var temp = new TempStore(busyTimeout: TimeSpan.FromSeconds(5));
+        var reader = ReaderKey.New();
+        await temp.Store.RememberAsync(reader);
+        using var held = HoldTheWriteLock(temp.DatabasePath);
+        await Assert.ThrowsAsync<ProgressUnavailableException>(() => temp.Store.RecordOpenedAsync(reader, Part1, null));
+        temp.Clock.Now += new ProgressOptions().FaultBackOff;
+
+        // Starting afresh looks at the file's schema and mode; an up-to-date file needs no lock for that.
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.NotNull(await temp.Store.FindAsync(reader));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(2), $"reading after a fault waited {started.Elapsed}");
+
+        started.Restart();
+        await Assert.ThrowsAsync<ProgressUnavailableException>(() => temp.Store.RecordOpenedAsync(reader, Part2, Part1));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(3), $"a page view after a fault waited {started.Elapsed}");
+    }
+
     /// <summary>A connection of its own, as another process's, holding the write lock until disposed.</summary>
     private SqliteConnection HoldTheWriteLock(string? databasePath = null)
     {
