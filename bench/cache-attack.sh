@@ -82,14 +82,26 @@ awk -v n="$REQUESTS" -v site="$SITE" -v own="127.0.0.1:$PORT" -v article="$ARTIC
     else if (kind == 1) { host = "127.0.0.1:" (1 + i % 65535); path = page }
     else if (kind == 2) { host = own; at = 2 + i % (length(named) - 1); path = substr(named, 1, at - 1) toupper(substr(named, at, 1)) substr(named, at + 1) }
     else { host = own; path = named "/" }
-    printf "url = \"%s%s\"\nheader = \"Host: %s\"\nheader = \"Accept-Encoding: gzip\"\noutput = \"/dev/null\"\nwrite-out = \"%%{http_code}\\n\"\nnext\n", site, path, host
+    printf "url = \"%s%s\"\nheader = \"Host: %s\"\nheader = \"Accept-Encoding: gzip\"\noutput = \"/dev/null\"\nwrite-out = \"%%{http_code} %%{exitcode} %%{urlnum}\\n\"\nnext\n", site, path, host
   }
 }' >"$OUT/attack.curl"
 start=$(date +%s%N)
 curl -s --parallel --parallel-max 8 -K "$OUT/attack.curl" >"$OUT/attack-statuses.txt" || true
 attack_ms=$(( ($(date +%s%N) - start) / 1000000 ))
-statuses=$(sort "$OUT/attack-statuses.txt" | uniq -c | awk '{ printf "%s%s x%s", sep, $2, $1; sep = ", " }')
-answered=$(grep -cE '^(200|301)$' "$OUT/attack-statuses.txt" || true)
+statuses=$(awk '{ print $1 }' "$OUT/attack-statuses.txt" | sort | uniq -c | awk '{ printf "%s%s x%s", sep, $2, $1; sep = ", " }')
+# A transfer without a status (000) says why in curl's exit code (7: refused, 52: empty reply, 56:
+# reset). Exit 2 (failed to start) and 42 (aborted) are curl's own, seen now and then with
+# --parallel: those requests are sent again one at a time, so every request still reaches the site.
+unanswered=$(awk '$1 == "000" { print $2 }' "$OUT/attack-statuses.txt" | sort | uniq -c | awk '{ printf "%scurl exit %s x%s", sep, $2, $1; sep = ", " }')
+: >"$OUT/again-statuses.txt"
+if [ -n "$unanswered" ]; then
+  awk 'NR == FNR { if ($1 == "000" && ($2 == 2 || $2 == 42)) again[$3] = 1; next }
+       { entry = int((FNR - 1) / 6) } entry in again { print }' "$OUT/attack-statuses.txt" "$OUT/attack.curl" >"$OUT/again.curl"
+  [ -s "$OUT/again.curl" ] && curl -s -K "$OUT/again.curl" >"$OUT/again-statuses.txt" || true
+  again=$(awk '{ print $1 }' "$OUT/again-statuses.txt" | sort | uniq -c | awk '{ printf "%s%s x%s", sep, $2, $1; sep = ", " }')
+  statuses="$statuses; without a status: $unanswered${again:+; sent again one at a time: $again}"
+fi
+answered=$(cat "$OUT/attack-statuses.txt" "$OUT/again-statuses.txt" | grep -cE '^(200|301) ' || true)
 
 after1=$(throughput after-1)
 after2=$(throughput after-2)
