@@ -129,7 +129,7 @@ internal sealed class SqliteStoreConnections : IDisposable
                 result = await work(new SqliteDb(connection, null, null));
             }
 
-            _faults.Succeeded();
+            _faults.Succeeded(write);
             return result;
         }
         catch (Exception e) when (!refused && e is SqliteException or IOException or UnauthorizedAccessException or ProgressUnavailableException)
@@ -152,7 +152,7 @@ internal sealed class SqliteStoreConnections : IDisposable
                 SqliteConnection.ClearPool(pool);
             }
 
-            throw _faults.Failed(e);
+            throw _faults.Failed(e, write);
         }
         finally
         {

@@ -11,6 +11,10 @@ public sealed partial class StoreFaults(string location, TimeSpan backOff, TimeP
     private int _faulted;
     private long _retryAfter;
 
+    // Whether the last failure was a write's: reads that work then say nothing about writes (another
+    // process may hold the write lock while every read goes through).
+    private volatile bool _writeFailed;
+
     public bool IsFaulted => Volatile.Read(ref _faulted) == 1;
 
     /// <summary>True while a recent failure's back-off lasts.</summary>
@@ -25,18 +29,22 @@ public sealed partial class StoreFaults(string location, TimeSpan backOff, TimeP
         }
     }
 
-    /// <summary>A call worked: if the store was faulted, says once that it works again.</summary>
-    public void Succeeded()
+    /// <summary>
+    /// A call worked: if the store was faulted, says once that it works again. A read that works
+    /// clears only a fault that a read met.
+    /// </summary>
+    public void Succeeded(bool write = true)
     {
-        if (Volatile.Read(ref _faulted) == 1 && Interlocked.Exchange(ref _faulted, 0) == 1)
+        if (Volatile.Read(ref _faulted) == 1 && (write || !_writeFailed) && Interlocked.Exchange(ref _faulted, 0) == 1)
         {
             LogRecovered(logger);
         }
     }
 
     /// <summary>A call failed: starts the back-off, logs the cause if it is the first, and gives what to throw.</summary>
-    public ProgressUnavailableException Failed(Exception cause)
+    public ProgressUnavailableException Failed(Exception cause, bool write = true)
     {
+        _writeFailed = write;
         Interlocked.Exchange(ref _retryAfter, (clock.GetUtcNow() + backOff).UtcTicks);
         if (Interlocked.Exchange(ref _faulted, 1) == 0)
         {

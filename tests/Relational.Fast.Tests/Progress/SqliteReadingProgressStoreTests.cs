@@ -191,6 +191,28 @@ public sealed class SqliteReadingProgressStoreTests : ReadingProgressStoreContra
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(3), $"a page view after a fault waited {started.Elapsed}");
     }
 
+    [Fact]
+    public async Task Reads_that_go_through_while_writes_fail_do_not_count_as_the_store_working_again()
+    {
+        var reader = ReaderKey.New();
+        await Store.RememberAsync(reader);
+        var held = HoldTheWriteLock();
+        await Assert.ThrowsAsync<ProgressUnavailableException>(() => Store.RecordOpenedAsync(reader, Part1, null));
+
+        // The lock is only for writing: reading goes on, and says nothing about whether writes work.
+        _temp.Clock.Now += new ProgressOptions().FaultBackOff;
+        Assert.NotNull(await Store.FindAsync(reader));
+        _temp.Clock.Now += new ProgressOptions().FaultBackOff;
+        await Assert.ThrowsAsync<ProgressUnavailableException>(() => Store.RecordOpenedAsync(reader, Part1, null));
+        Assert.Equal(1, _temp.Logger.Errors);
+        Assert.DoesNotContain(_temp.Logger.Messages, m => m.Contains("works again", StringComparison.Ordinal));
+
+        held.Dispose();
+        _temp.Clock.Now += new ProgressOptions().FaultBackOff;
+        Assert.NotNull(await Store.RecordOpenedAsync(reader, Part1, null));
+        Assert.Contains(_temp.Logger.Messages, m => m.Contains("works again", StringComparison.Ordinal));
+    }
+
     /// <summary>A connection of its own, as another process's, holding the write lock until disposed.</summary>
     private SqliteConnection HoldTheWriteLock(string? databasePath = null)
     {
