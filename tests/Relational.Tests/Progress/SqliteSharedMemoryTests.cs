@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Diagnostics;
 using Relational.Progress;
 
 namespace Relational.Tests.Progress;
@@ -14,7 +16,7 @@ public sealed class SqliteSharedMemoryTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    [Fact]
+    [ImmutableFileFact]
     public async Task A_write_protected_shared_memory_file_is_refused_with_a_clear_log_line_not_a_crash()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_temp.DatabasePath)!);
@@ -40,5 +42,66 @@ public sealed class SqliteSharedMemoryTests : IDisposable
         var key = ReaderKey.New();
         await Store.RememberAsync(key);
         Assert.NotNull(await Store.FindAsync(key));
+    }
+}
+
+/// <summary>
+/// A fact that is skipped, with the reason, where the temporary folder's file system has no
+/// immutable flag (tmpfs on older kernels, ramfs): there <c>chattr +i</c> cannot protect the file,
+/// whoever runs it. Anything else that stops chattr (not root, chattr missing) is left to fail the
+/// test with chattr's own words, since that is a machine set up other than the README says.
+/// </summary>
+public sealed class ImmutableFileFactAttribute : FactAttribute
+{
+    private static readonly Lazy<string?> Unsupported = new(FindUnsupported);
+
+    public ImmutableFileFactAttribute()
+    {
+        if (Unsupported.Value is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+
+    private static string? FindUnsupported()
+    {
+        var folder = Directory.CreateTempSubdirectory("relational-chattr-").FullName;
+        var file = Path.Combine(folder, "probe");
+        try
+        {
+            File.WriteAllBytes(file, []);
+            var (exitCode, said) = Chattr("+i", file);
+            if (exitCode == 0)
+            {
+                Chattr("-i", file);
+                return null;
+            }
+
+            return said.Contains("Operation not supported", StringComparison.Ordinal)
+                || said.Contains("Inappropriate ioctl", StringComparison.Ordinal)
+                ? $"The temporary folder {Path.GetTempPath()} is on a file system without an immutable flag, so chattr +i cannot write-protect a file there: {said.Trim()}"
+                : null;
+        }
+        catch (Win32Exception)
+        {
+            return null;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static (int ExitCode, string Said) Chattr(string flag, string file)
+    {
+        using var process = Process.Start(new ProcessStartInfo("chattr", [flag, file])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        })!;
+        var said = process.StandardError.ReadToEnd() + process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, said);
     }
 }
