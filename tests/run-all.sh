@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test in the solution: the fast unit and bunit tests, the integration tests (HTTP,
 # processes, shells, PostgreSQL, nginx) and the real-Chromium browser tests.
-# On a fresh machine it first installs what the browser tests need (Debian's chromium, and
-# axe-core from the committed npm lock file). Ends with one line: "N passed, N failed".
+# On a fresh machine it first installs what the tests use: Debian's chromium, sqlite3, postgresql,
+# nginx and lynx (apt, as root or through sudo), and the npm packages of the committed lock file
+# (axe-core, html-validate, Readability + jsdom, open-graph-scraper, …). Run it as root: one test
+# makes a file immutable with chattr +i. Ends with one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
