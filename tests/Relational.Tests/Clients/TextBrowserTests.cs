@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Relational.Tests.Safety;
 
@@ -33,7 +34,36 @@ public sealed class TextBrowserTests(LiveSite site) : IClassFixture<LiveSite>, I
         Assert.Contains("This device remembers your place", page, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_part_and_the_contents_read_as_separate_words_with_no_dead_buttons()
+    {
+        // Lines as wide as lynx allows, so that every sentence can be looked for whole; UTF-8, so
+        // that a title's curly apostrophe is not written as a straight one.
+        var part = await DumpAsync(Series.PartUrl(6));
+
+        Assert.Contains("Pause for a moment, if you like (after part 6)", part, StringComparison.Ordinal);
+        Assert.Matches(@"By ITClinic\. A short read, about \d+ minutes?\.", part);
+        Assert.Contains($"Continue to the next part Part 7: {Series.Parts[6].Title}", part, StringComparison.Ordinal);
+        Assert.Contains($"Previous part Part 5: {Series.Parts[4].Title}", part, StringComparison.Ordinal);
+        Assert.Contains($"Link to this part: {new Uri(site.Address, Series.PartUrl(6))}", part, StringComparison.Ordinal);
+        // Copy and the share sheet are added by script; lynx ignores `hidden`, so markup buttons would show dead.
+        Assert.Equal(["Remember my place on this device"], Buttons(part));
+
+        var cover = await DumpAsync(Series.Url);
+        foreach (var (number, title) in Series.Parts.Select((p, i) => (i + 1, p.Title)))
+        {
+            Assert.Matches($@"(?m)^ *{number}\. Part {number}: {Regex.Escape(title)}, about \d+ minutes?$", cover);
+        }
+    }
+
     public void Dispose() => Directory.Delete(_home, recursive: true);
+
+    private Task<string> DumpAsync(string path) =>
+        LynxAsync("-dump", "-nolist", "-nonumbers", "-width=1024", "-display_charset=utf-8", new Uri(site.Address, path).ToString());
+
+    /// <summary>What each button in a dump says: lynx writes a button as "(BUTTON) its words".</summary>
+    private static string[] Buttons(string dump) =>
+        [.. Regex.Matches(dump, @"\(BUTTON\) (.+?)(?= \(BUTTON\)|$)", RegexOptions.Multiline).Select(m => m.Groups[1].Value.Trim())];
 
     private Task<string> LynxAsync(params string[] arguments)
     {
