@@ -1,14 +1,17 @@
+using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Relational.Content;
+using Relational.Safety;
+using Relational.Tests.Progress;
 using Relational.Tests.Safety;
 
 namespace Relational.Tests.Clients;
 
 /// <summary>
 /// html-validate with its "recommended" preset (from the pinned npm lock file) finds no error on
-/// any page: every reading page, the site's own pages, the calm 404, and the pages of a reader
-/// who opted in.
+/// any page: every reading page, its neutral and discreet forms, the site's own pages, the calm 404
+/// and 403, and the pages of a reader who opted in.
 /// </summary>
 public sealed class HtmlValidateTests(LiveSite site) : IClassFixture<LiveSite>
 {
@@ -19,10 +22,31 @@ public sealed class HtmlValidateTests(LiveSite site) : IClassFixture<LiveSite>
         string[] paths =
         [
             "/", article.Url, .. article.Sections.Select(article.SectionUrl), article.AllUrl,
-            "/staying-safe", "/preferences", "/progress", "/no-such-page", article.Url + "/no-such-part",
+            "/staying-safe", "/preferences", "/progress", "/offline", "/no-such-page", article.Url + "/no-such-part",
+            DiscreetMode.AddressOf(article, article.Sections[4]), article.SectionUrl(article.Sections[4]) + "?discreet=1",
         ];
 
         AssertValid(await ClientTool.NodeAsync("html-validate.mjs", paths.Select(Absolute)), paths.Length);
+    }
+
+    /// <summary>The calm 403 answers only a POST, so the test provokes it and hands html-validate the page.</summary>
+    [Fact]
+    public async Task The_page_refusing_a_cross_site_post_is_valid_html()
+    {
+        using var client = site.CreateLiveClient();
+        using var response = await client.PostFormAsync("/progress/remember", Forms.Place(), fetchSite: "cross-site");
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var file = Path.Combine(Directory.CreateTempSubdirectory("relational-validate-").FullName, "403.html");
+        try
+        {
+            await File.WriteAllTextAsync(file, await response.Content.ReadAsStringAsync());
+
+            AssertValid(await ClientTool.NodeAsync("html-validate.mjs", [new Uri(file).ToString()]), 1);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
+        }
     }
 
     [Fact]
