@@ -1,6 +1,7 @@
 using System.Net;
 using System.Xml.Linq;
 using Relational.Tests.Content;
+using Relational.Tests.Progress;
 using Relational.Tests.Safety;
 
 namespace Relational.Tests.Clients;
@@ -111,5 +112,16 @@ public sealed class CrawlerTests(SiteFactory site) : IClassFixture<SiteFactory>
         Assert.Null(page.QuerySelector("link[rel=canonical]"));
         Assert.Null(page.QuerySelector("meta[property='og:url']"));
         Assert.NotNull(page.QuerySelector($"main a[href='{way}']"));
+    }
+
+    [Fact]
+    public async Task The_page_refusing_a_cross_site_post_claims_no_address()
+    {
+        using var response = await site.CreateClient().PostFormAsync("/progress/remember", Forms.Place(), fetchSite: "cross-site");
+        var page = await Html.ParseAsync(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Null(page.QuerySelector("link[rel=canonical]"));
+        Assert.Null(page.QuerySelector("meta[property='og:url']"));
     }
 }
