@@ -35,6 +35,33 @@ public sealed class QuickExitTests(BrowserFixture browser) : BrowserTest(browser
         Assert.Equal(historyBefore, await page.EvaluateAsync<int>("history.length"));
     }
 
+    /// <summary>For a reader who pauses a screen reader with Shift: the shortcut can be turned off, the button stays.</summary>
+    [Fact]
+    public async Task With_the_shortcut_turned_off_shift_three_times_stays_and_the_button_still_leaves()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/preferences");
+        await page.GetByLabel("Off: only the button leaves").CheckAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved in this browser.");
+        await page.GotoAsync(Site.Part(2));
+
+        // Four, so that neither the count nor its start could be off by one.
+        for (var i = 0; i < 4; i++)
+        {
+            await page.Keyboard.PressAsync("Shift");
+        }
+
+        // Leaving covers the page and starts the navigation in the same keyup handler that a press
+        // has run by now, so a page still here, uncovered and silent, is a page that stays. Asked
+        // of the document itself: page.Url can lag behind a navigation that has already happened.
+        var seen = await page.EvaluateAsync<string>(
+            "() => [location.pathname, document.querySelectorAll('.exit-overlay').length, document.querySelector('[data-exit-status]').textContent].join(' | ')");
+        Assert.Equal($"{Site.Part(2)} | 0 | ", seen);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Exit this page" }).ClickAsync();
+        await ArriveAsync(page, Browser.ExitUrl);
+    }
+
     [Fact]
     public async Task Typing_capitals_does_not_count_and_shift_presses_are_announced()
     {
