@@ -16,6 +16,14 @@ public sealed class ProgressJourneyTests(BrowserFixture browser) : BrowserTest(b
         await page.GetByRole(AriaRole.Button, new() { Name = "Remember my place on this device" }).ClickAsync();
         await Assertions.Expect(page.GetByText("This device remembers your place.")).ToBeVisibleAsync();
         Assert.Contains(await context.CookiesAsync(), c => c.Name == "relational-reader" && c.HttpOnly);
+        if (javaScript)
+        {
+            // The confirmation came by ?progress=remembered; an address a reader copies or shares
+            // from here must not carry it (without script the query stays: nothing can take it off).
+            await Assertions.Expect(page).ToHaveURLAsync(
+                new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(Browser.BaseUrl + Site.Part(3)) + "(#progress)?$"));
+        }
+
         await page.GetByRole(AriaRole.Link, new() { Name = "Continue to the next part" }).ClickAsync();
         await ArriveAsync(page, Site.Part(4));
 
