@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using Relational.Safety;
 using Relational.Site;
 
 namespace Relational.Performance;
@@ -13,17 +14,21 @@ namespace Relational.Performance;
 /// So pages are kept for the site's own names only: with <c>Site:PublicOrigin</c> set, one entry
 /// whatever the Host (the page does not depend on it); without it, the exact names in
 /// <c>AllowedHosts</c> and the addresses the server listens on. Any other Host (another name, a
-/// different port or case) is still answered, rendered for that request and never kept.
+/// different port or case) is still answered, rendered for that request and never kept. And since
+/// the cache answers before <see cref="RequestGuard"/> runs, nothing is kept or served for a Host
+/// the guard refuses (<see cref="HostRule"/>).
 /// </summary>
 internal sealed class CanonicalOrigins
 {
     private readonly IServer _server;
+    private readonly HostRule _rule;
     private readonly string[] _allowedHosts;
     private FrozenSet<string>? _hosts;
 
-    public CanonicalOrigins(IOptions<SiteOptions> site, IConfiguration configuration, IServer server)
+    public CanonicalOrigins(IOptions<SiteOptions> site, IConfiguration configuration, IServer server, HostRule rule)
     {
         _server = server;
+        _rule = rule;
         PagesIgnoreHost = site.Value.PublicOrigin.Trim().Length > 0;
         _allowedHosts = [.. (configuration["AllowedHosts"] ?? "")
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -34,7 +39,7 @@ internal sealed class CanonicalOrigins
     public bool PagesIgnoreHost { get; }
 
     public bool IsCanonical(HttpRequest request) =>
-        PagesIgnoreHost || (request.Host.Value is { } host && Hosts.Contains(host));
+        _rule.Accepts(request.Host) && (PagesIgnoreHost || Hosts.Contains(request.Host.Value!));
 
     // The server's addresses are known once it listens (port 0 becomes the real port), so this is
     // worked out on the first request rather than at start.

@@ -37,9 +37,10 @@ public static class PerformanceExtensions
     }
 
     /// <summary>
-    /// The output cache answers a kept page before anything further runs. Compression sits inside
-    /// it, so a kept page is stored compressed and never compressed again; a page rendered for one
-    /// request is compressed as it is written.
+    /// The output cache answers a kept page before anything further runs (the request log, the
+    /// error pages, the request guard: see Program.cs). Compression sits inside it, so a kept page
+    /// is stored compressed and never compressed again; a page rendered for one request is
+    /// compressed as it is written.
     /// </summary>
     public static WebApplication UsePageCaching(this WebApplication app)
     {
@@ -54,12 +55,6 @@ public static class PerformanceExtensions
             PageHeaders(context);
             return next(context);
         });
-
-        // Nobody signs in here, but Razor Pages registers the authentication and authorization
-        // services, and the host puts both middlewares first in the pipeline unless the app places
-        // them. Placed here, a page from the cache never runs them.
-        app.UseAuthentication();
-        app.UseAuthorization();
         return app;
     }
 

@@ -43,6 +43,9 @@ public sealed class PostgreSqlReadingProgressStore : IReadingProgressStore, IAsy
         }, cancellationToken);
 
     public Task<ReaderProgress?> RecordOpenedAsync(ReaderKey key, SectionRef opened, SectionRef? previous, CancellationToken cancellationToken = default) =>
+        _db.Faults.RunForPageAsync(cancel => RecordAsync(key, opened, previous, cancel), cancellationToken);
+
+    private Task<ReaderProgress?> RecordAsync(ReaderKey key, SectionRef opened, SectionRef? previous, CancellationToken cancellationToken) =>
         _db.RunAsync(async connection =>
         {
             var hash = key.Hash();

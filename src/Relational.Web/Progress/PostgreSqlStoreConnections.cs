@@ -68,6 +68,8 @@ internal sealed class PostgreSqlStoreConnections : IAsyncDisposable
     public static string Describe(NpgsqlConnectionStringBuilder settings) =>
         $"PostgreSQL {settings.Host}:{settings.Port}/{settings.Database ?? settings.Username}";
 
+    public StoreFaults Faults => _faults;
+
     public ValueTask DisposeAsync()
     {
         _setUp.Dispose();

@@ -44,7 +44,10 @@ public sealed class SqliteReadingProgressStore : IReadingProgressStore, IDisposa
     public Task<ReaderProgress?> FindAsync(ReaderKey key, CancellationToken cancellationToken = default) =>
         _db.RunAsync(write: false, db => ReadProgressAsync(db, ByKey, key.Hash(), cancellationToken), cancellationToken);
 
-    public async Task<ReaderProgress?> RecordOpenedAsync(ReaderKey key, SectionRef opened, SectionRef? previous, CancellationToken cancellationToken = default) =>
+    public Task<ReaderProgress?> RecordOpenedAsync(ReaderKey key, SectionRef opened, SectionRef? previous, CancellationToken cancellationToken = default) =>
+        _db.Faults.RunForPageAsync(cancel => RecordAsync(key, opened, previous, cancel), cancellationToken);
+
+    private async Task<ReaderProgress?> RecordAsync(ReaderKey key, SectionRef opened, SectionRef? previous, CancellationToken cancellationToken) =>
         !await IsKnownAsync(key, cancellationToken) ? null : await _db.RunAsync(write: true, async db =>
         {
             if (await TouchAsync(db, key, cancellationToken) is not { } readerId)

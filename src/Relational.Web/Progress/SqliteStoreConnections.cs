@@ -55,6 +55,8 @@ internal sealed class SqliteStoreConnections : IDisposable
 
     public string Path => _path;
 
+    public StoreFaults Faults => _faults;
+
     public void Dispose()
     {
         _writerConnection?.Dispose();
@@ -90,10 +92,12 @@ internal sealed class SqliteStoreConnections : IDisposable
             T result;
             if (write)
             {
-                // While the store is faulted one write at a time tries it; the rest fail at once
-                // instead of queueing, each to wait out the busy timeout in turn behind the lock
-                // of another process (32 readers' pages stalled for minutes that way).
-                refused = _faults.IsFaulted && _writer.CurrentCount == 0;
+                // While the store is faulted one write at a time tries it; other page views fail
+                // at once instead of queueing, each to wait out the busy timeout in turn behind
+                // the lock of another process (32 readers' pages stalled for minutes that way). A
+                // save the reader asked for queues: if the try before it fails, the back-off
+                // refuses it at once; if it works, so does the save.
+                refused = pageView && _faults.IsFaulted && _writer.CurrentCount == 0;
                 if (!refused)
                 {
                     await _writer.WaitAsync(cancellationToken);

@@ -8,7 +8,15 @@ namespace Relational.Progress;
 /// </summary>
 public sealed partial class StoreFaults(string location, TimeSpan backOff, TimeProvider clock, ILogger logger)
 {
+    /// <summary>
+    /// How long a page waits for the store's first try after a back-off. Enough for a store that
+    /// works again; a store still locked by another process or a server that does not answer
+    /// would hold the page for the whole lock wait or connect timeout (seconds).
+    /// </summary>
+    public static readonly TimeSpan PageWaitForRetry = TimeSpan.FromMilliseconds(250);
+
     private int _faulted;
+    private int _retrying;
     private long _retryAfter;
 
     // Whether the last failure was a write's: reads that work then say nothing about writes (another
@@ -27,6 +35,45 @@ public sealed partial class StoreFaults(string location, TimeSpan backOff, TimeP
         {
             throw new ProgressUnavailableException("Reading progress cannot be stored right now; trying again shortly.");
         }
+    }
+
+    /// <summary>
+    /// Runs a write that a page is waiting on (a page view's mark). While the store is faulted
+    /// the page never waits on it for long: during the back-off the write fails at once; after
+    /// it, one write at a time tries the store again, and the page waits for that try at most
+    /// <see cref="PageWaitForRetry"/>. A try that takes longer goes on without the page, and its
+    /// view is still recorded if the store works again.
+    /// </summary>
+    public async Task<T> RunForPageAsync<T>(Func<CancellationToken, Task<T>> write, CancellationToken cancellationToken)
+    {
+        if (!IsFaulted)
+        {
+            return await write(cancellationToken);
+        }
+
+        ThrowIfBackingOff();
+        if (Interlocked.CompareExchange(ref _retrying, 1, 0) != 0)
+        {
+            throw new ProgressUnavailableException("Reading progress cannot be stored right now; another try is under way.");
+        }
+
+        // Not the page's token: the try may outlive the page.
+        var attempt = Task.Run(() => write(CancellationToken.None), CancellationToken.None);
+        _ = attempt.ContinueWith(
+            static (done, state) =>
+            {
+                // Observed here, so a try that fails after its page has gone is not an unobserved exception.
+                _ = done.Exception;
+                Volatile.Write(ref ((StoreFaults)state!)._retrying, 0);
+            },
+            this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (await Task.WhenAny(attempt, Task.Delay(PageWaitForRetry, cancellationToken)) == attempt)
+        {
+            return await attempt;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        throw new ProgressUnavailableException("Reading progress cannot be stored right now; still trying.");
     }
 
     /// <summary>

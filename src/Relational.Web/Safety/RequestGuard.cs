@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Primitives;
 
 namespace Relational.Safety;
 
@@ -11,11 +10,9 @@ namespace Relational.Safety;
 /// the site's status pages then answer with the calm page. Sits inside the error pages, so every
 /// refusal is a calm page too.
 /// </summary>
-internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyOptions> options, IConfiguration configuration)
+internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyOptions> options, HostRule hosts)
 {
     private static readonly string[] FormTypes = ["application/x-www-form-urlencoded", "multipart/form-data"];
-
-    private readonly StringSegment[] _allowedHosts = ParseAllowedHosts(configuration["AllowedHosts"]);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -57,20 +54,12 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
         var endpoint = context.GetEndpoint()?.Metadata;
         var anyHost = endpoint?.GetMetadata<AnyHostAttribute>() is not null;
 
-        // No Host at all (HTTP/1.0) or one no URL can hold (a port beyond 65535): pages build their
-        // links from it, so they are never run for it.
-        if (!IsUsableHost(request.Host) && !anyHost)
+        // No Host at all (HTTP/1.0), one no URL can hold (a port beyond 65535), or a foreign one:
+        // pages build their canonical and share links from it, so they are never run for it.
+        if (!anyHost && !hosts.Accepts(request.Host))
         {
-            request.Host = OwnHost();
-            return StatusCodes.Status400BadRequest;
-        }
-
-        // A foreign Host would end up in canonical and share links.
-        if (_allowedHosts.Length > 0 && request.Host.HasValue && !anyHost
-            && !HostString.MatchesAny(request.Host.Host, _allowedHosts))
-        {
-            // The calm page builds its links from the Host: it must not be the foreign one.
-            request.Host = OwnHost();
+            // The calm page builds its links from the Host: it must not be the refused one.
+            request.Host = hosts.OwnHost();
             return StatusCodes.Status400BadRequest;
         }
 
@@ -163,25 +152,9 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
         return NamesThisSite(request.Headers.Referer.ToString(), request);
     }
 
-    /// <summary>A Host the calm page can build its links from in place of a refused one.</summary>
-    private HostString OwnHost() =>
-        new(_allowedHosts.Select(h => h.Value).FirstOrDefault(h => h?.Contains('*') == false) ?? "localhost");
-
-    internal static bool IsUsableHost(HostString host) =>
-        host.HasValue
-        && Uri.TryCreate("http://" + host.Value + "/", UriKind.Absolute, out var uri)
-        && uri.Authority.Length > 0
-        && (host.Port is null || host.Port is > 0 and <= 65535);
-
     private static bool NamesThisSite(string url, HttpRequest request) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
         && uri.UserInfo.Length == 0
         && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
-
-    private static StringSegment[] ParseAllowedHosts(string? value)
-    {
-        var hosts = (value ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return hosts.Contains("*") ? [] : [.. hosts.Select(host => new StringSegment(host))];
-    }
 }

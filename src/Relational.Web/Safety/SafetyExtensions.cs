@@ -58,6 +58,7 @@ public static class SafetyExtensions
         // checks AllowedHosts itself, so the refusal is the calm page.
         builder.Services.PostConfigure<HostFilteringOptions>(options => options.AllowedHosts = ["*"]);
 
+        builder.Services.AddSingleton<HostRule>();
         builder.Services.AddSingleton<NewReaderLimit>();
         builder.Services.AddRateLimiter(_ => { });
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<SafetyOptions>>((limiter, safety) =>
@@ -65,7 +66,7 @@ public static class SafetyExtensions
             var window = TimeSpan.FromSeconds(safety.Value.PostWindowSeconds);
             var permits = safety.Value.PostsPerWindow;
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            // Per client (an IPv4 address or an IPv6 /64), for what changes state (UseSafety lets
+            // Per client (an IPv4 address or an IPv6 /64), for what changes state (UseRequestGuard lets
             // nothing else reach the limiter); the key is kept in memory only and never logged.
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 RateLimitPartition.GetFixedWindowLimiter(
@@ -83,14 +84,14 @@ public static class SafetyExtensions
     }
 
     /// <summary>
-    /// Goes right after the error pages: the headers then reach every response, and each refusal
-    /// is re-executed as the calm status page.
+    /// What every response needs, a page from the cache and a 304 included, so it goes first: the
+    /// reader's own address and scheme when a trusted proxy forwards them, and the security headers.
     /// </summary>
-    public static WebApplication UseSafety(this WebApplication app)
+    public static WebApplication UseSafeResponses(this WebApplication app)
     {
         if (app.Services.GetRequiredService<IOptions<SafetyOptions>>().Value.TrustedProxies.Length > 0)
         {
-            // First, so the limit and HSTS below see the reader's address and scheme, not the proxy's.
+            // Before everything that reads them: the page cache's scheme, the limit's client, HSTS.
             app.UseForwardedHeaders();
         }
 
@@ -99,10 +100,19 @@ public static class SafetyExtensions
             SecurityHeaders.ApplyWhenStarting(context);
             return next(context);
         });
+        return app;
+    }
+
+    /// <summary>
+    /// Goes right after the error pages, so each refusal is re-executed as the calm status page.
+    /// The page cache answers before it, for the requests it would let through (<see cref="HostRule"/>).
+    /// </summary>
+    public static WebApplication UseRequestGuard(this WebApplication app)
+    {
         app.UseWhen(context => !RequestGuard.IsReExecution(context), guarded =>
         {
             guarded.UseMiddleware<RequestGuard>();
-            // Reading is never limited, and skipping the limiter keeps it off the cached-page path.
+            // Reading is never limited, and skipping the limiter keeps it off the reading path.
             guarded.UseWhen(context => !IsRead(context.Request), changing => changing.UseRateLimiter());
         });
         return app;

@@ -69,9 +69,8 @@ public static class SiteExtensions
     {
         app.UseSerilogRequestLogging(options =>
         {
-            // Given once here (without it the middleware derives a logger for every request), under
-            // the middleware's own name so that its level override applies.
-            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>().ForContext(Serilog.Core.Constants.SourceContextPropertyName, RequestLogSource);
+            // Given once here (without it the middleware derives a logger for every request).
+            options.Logger = RequestLogger(app);
             options.GetLevel = (context, _, exception) => (exception, context.Response.StatusCode) switch
             {
                 // A 503 is the site's own calm refusal (the new-reader limit), not a failure.
@@ -90,6 +89,13 @@ public static class SiteExtensions
         });
         return app;
     }
+
+    /// <summary>Whether requests that went well are logged too (their lines are at Debug).</summary>
+    public static bool LogsEveryRequest(this WebApplication app) => RequestLogger(app).IsEnabled(LogEventLevel.Debug);
+
+    /// <summary>Under the middleware's own name, so that its level override applies.</summary>
+    private static Serilog.ILogger RequestLogger(WebApplication app) =>
+        app.Services.GetRequiredService<Serilog.ILogger>().ForContext(Serilog.Core.Constants.SourceContextPropertyName, RequestLogSource);
 
     public static WebApplication UseSiteErrorPages(this WebApplication app)
     {

@@ -159,6 +159,40 @@ public sealed class PageCacheUnderAttackTests
         }
     }
 
+    [Fact]
+    public async Task A_kept_page_is_never_served_for_a_host_the_site_refuses_even_when_pages_ignore_the_host()
+    {
+        // With a public origin a page is the same whatever the Host, and the cache answers before
+        // the request guard: it must still leave a Host the guard refuses to the guard.
+        using var site = new RecordingSite();
+        site.With("Site:PublicOrigin", "https://reading.example.org").With("AllowedHosts", "127.0.0.1;reading.example.org");
+        using var client = site.CreateLiveClient();
+        foreach (var page in Pages)
+        {
+            Assert.Null((await GetAsync(client, "reading.example.org", page)).Age);
+            Assert.NotNull((await GetAsync(client, "reading.example.org", page)).Age);
+        }
+
+        var kept = site.Store.Keys.ToArray();
+        foreach (var page in Pages)
+        {
+            string[] refused =
+            [
+                $"GET {page} HTTP/1.0\r\nAccept-Encoding: gzip\r\n\r\n",
+                $"GET {page} HTTP/1.1\r\nHost: hostile.example\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n",
+                $"GET {page} HTTP/1.1\r\nHost: 127.0.0.1:99999\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n",
+            ];
+            foreach (var raw in refused)
+            {
+                var response = await site.SendRawAsync(System.Text.Encoding.ASCII.GetBytes(raw));
+                Assert.True(response.Status == 400, $"{raw.Split('\r')[0]} with that Host answered {response.Status}");
+                Assert.Null(response.Header("Age"));
+            }
+        }
+
+        Assert.Equal(kept.Order(), site.Store.Keys.Order());
+    }
+
     /// <summary>
     /// Opens a page (identity coding, the largest entries) until it is answered from the cache; the
     /// store makes room in the background once it is full, so a few tries are allowed.

@@ -45,12 +45,12 @@ public sealed class CountingLogger<T> : ILogger<T>
 /// <summary>A store on a real SQLite file in its own temporary folder.</summary>
 public sealed class TempStore : IDisposable
 {
-    public TempStore(string? databasePath = null, int retentionDays = 365, TimeSpan? busyTimeout = null)
+    public TempStore(string? databasePath = null, int retentionDays = 365, TimeSpan? busyTimeout = null, TimeSpan? pageViewBusyTimeout = null)
     {
         Folder = Directory.CreateTempSubdirectory("relational-store-").FullName;
         DatabasePath = databasePath ?? Path.Combine(Folder, "data", "progress.db");
         Store = new SqliteReadingProgressStore(
-            Options.Create(new ProgressOptions { DatabasePath = DatabasePath, RetentionDays = retentionDays, BusyTimeout = busyTimeout ?? TimeSpan.FromSeconds(10) }),
+            Options.Create(new ProgressOptions { DatabasePath = DatabasePath, RetentionDays = retentionDays, BusyTimeout = busyTimeout ?? TimeSpan.FromSeconds(10), PageViewBusyTimeout = pageViewBusyTimeout ?? new ProgressOptions().PageViewBusyTimeout }),
             new HostingEnvironment { ContentRootPath = Folder },
             Clock,
             Logger);
