@@ -90,6 +90,24 @@
   });
 
   if (!d.querySelector('[data-offline]')) { return; }
+  // Made here, not in the markup: without scripts they would show as dead text and a dead button.
+  each('[data-offline]', function (control) {
+    var before = control.querySelector('form[data-offline-remove]') || control.querySelector('[data-offline-status]');
+    [
+      ['p', 'data-offline-unsupported', 'progress-controls__note', 'This browser can’t keep an offline copy.'],
+      ['p', 'data-offline-kept', '', 'This series is kept on this device for offline reading.'],
+      ['p', 'data-offline-none', '', 'No offline copy is kept on this device.'],
+      ['button', 'data-offline-keep', 'button', 'Keep this series on this device for offline reading'],
+    ].forEach(function (part) {
+      var made = d.createElement(part[0]);
+      made.setAttribute(part[1], '');
+      if (part[2]) { made.className = part[2]; }
+      if (part[0] === 'button') { made.type = 'button'; }
+      made.textContent = part[3];
+      made.hidden = true;
+      control.insertBefore(made, before);
+    });
+  });
   each('[data-offline-unsupported]', function (p) { p.hidden = supported; });
   each('[data-offline-keep]', function (b) { b.addEventListener('click', keep); });
   show(false);
