@@ -50,8 +50,8 @@ try
 
     app.UseSafeResponses();
     // A page from the cache is answered before the request log, the error pages and the guard
-    // run: they cost about a tenth of its throughput (docs/benchmarks.md). Its line would be at
-    // Debug, so the log sits in front of the cache only when that level is on.
+    // run, so it does not pay for them (docs/benchmarks.md). Its line would be at Debug, so the
+    // log sits in front of the cache only when that level is on.
     var everyRequestLogged = app.LogsEveryRequest();
     if (everyRequestLogged)
     {

@@ -44,13 +44,11 @@ public sealed partial class StoreFaults(string location, TimeSpan backOff, TimeP
     /// <see cref="PageWaitForRetry"/>. A try that takes longer goes on without the page, and its
     /// view is still recorded if the store works again.
     /// </summary>
-    public async Task<T> RunForPageAsync<T>(Func<CancellationToken, Task<T>> write, CancellationToken cancellationToken)
-    {
-        if (!IsFaulted)
-        {
-            return await write(cancellationToken);
-        }
+    public Task<T> RunForPageAsync<T>(Func<CancellationToken, Task<T>> write, CancellationToken cancellationToken) =>
+        IsFaulted ? TryAgainForPageAsync(write, cancellationToken) : write(cancellationToken);
 
+    private async Task<T> TryAgainForPageAsync<T>(Func<CancellationToken, Task<T>> write, CancellationToken cancellationToken)
+    {
         ThrowIfBackingOff();
         if (Interlocked.CompareExchange(ref _retrying, 1, 0) != 0)
         {
