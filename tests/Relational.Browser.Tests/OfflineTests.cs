@@ -194,6 +194,7 @@ public sealed class OfflineTests : BrowserTest, IClassFixture<OfflineSite>, IAsy
     [Theory]
     [InlineData("/progress")]
     [InlineData("/staying-safe")]
+    [InlineData("/healing-trauma-in-relationship")]
     public async Task Remove_the_offline_copy_leaves_no_worker_and_no_cache(string path)
     {
         var context = await OpenAsync();

@@ -85,14 +85,23 @@
     }
   }
 
-  each('form[data-offline-remove], form[action$="/forget" i]', function (form) {
-    form.addEventListener('submit', function (e) { submitErasing(form, e); });
-  });
-
-  if (!d.querySelector('[data-offline]')) { return; }
-  // Made here, not in the markup: without scripts they would show as dead text and a dead button.
+  // Made here, not in the markup: without scripts they would show as dead text and dead buttons.
+  // The removal form too, except where the page always offers it (it works without scripts there).
   each('[data-offline]', function (control) {
-    var before = control.querySelector('form[data-offline-remove]') || control.querySelector('[data-offline-status]');
+    var before = control.querySelector('form[data-offline-remove]');
+    if (!before) {
+      var remove = d.createElement('button');
+      remove.type = 'submit';
+      remove.className = 'button';
+      remove.textContent = 'Remove the offline copy';
+      before = d.createElement('form');
+      before.method = 'post';
+      before.action = control.getAttribute('data-offline-remove-action');
+      before.setAttribute('data-offline-remove', '');
+      before.hidden = true;
+      before.appendChild(remove);
+      control.insertBefore(before, control.querySelector('[data-offline-status]'));
+    }
     [
       ['p', 'data-offline-unsupported', 'progress-controls__note', 'This browser can’t keep an offline copy.'],
       ['p', 'data-offline-kept', '', 'This series is kept on this device for offline reading.'],
@@ -108,6 +117,11 @@
       control.insertBefore(made, before);
     });
   });
+  each('form[data-offline-remove], form[action$="/forget" i]', function (form) {
+    form.addEventListener('submit', function (e) { submitErasing(form, e); });
+  });
+
+  if (!d.querySelector('[data-offline]')) { return; }
   each('[data-offline-unsupported]', function (p) { p.hidden = supported; });
   each('[data-offline-keep]', function (b) { b.addEventListener('click', keep); });
   show(false);
