@@ -22,17 +22,13 @@ internal sealed class CanonicalOrigins
 {
     private readonly IServer _server;
     private readonly HostRule _rule;
-    private readonly string[] _allowedHosts;
     private FrozenSet<string>? _hosts;
 
-    public CanonicalOrigins(IOptions<SiteOptions> site, IConfiguration configuration, IServer server, HostRule rule)
+    public CanonicalOrigins(IOptions<SiteOptions> site, IServer server, HostRule rule)
     {
         _server = server;
         _rule = rule;
         PagesIgnoreHost = site.Value.PublicOrigin.Trim().Length > 0;
-        _allowedHosts = [.. (configuration["AllowedHosts"] ?? "")
-            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(host => !host.Contains('*', StringComparison.Ordinal))];
     }
 
     /// <summary>True when links come from <c>Site:PublicOrigin</c>, so a page is the same whatever the Host.</summary>
@@ -47,7 +43,7 @@ internal sealed class CanonicalOrigins
 
     private FrozenSet<string> FindHosts()
     {
-        var hosts = new HashSet<string>(_allowedHosts, StringComparer.Ordinal);
+        var hosts = new HashSet<string>(_rule.Names, StringComparer.Ordinal);
         foreach (var address in _server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
         {
             if (Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Host is not ("0.0.0.0" or "[::]" or "+" or "*"))

@@ -19,7 +19,12 @@ public sealed class HostRule
     {
         var hosts = (configuration["AllowedHosts"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         _allowedHosts = hosts.Contains("*") ? [] : [.. hosts.Select(host => new StringSegment(host))];
+        Names = [.. hosts.Where(host => !host.Contains('*', StringComparison.Ordinal))];
+        OwnHost = new(_allowedHosts.Length > 0 && Names.Count > 0 ? Names[0] : "localhost");
     }
+
+    /// <summary>The exact host names in <c>AllowedHosts</c> (no wildcard patterns).</summary>
+    public IReadOnlyList<string> Names { get; }
 
     public bool Accepts(HostString host)
     {
@@ -52,6 +57,5 @@ public sealed class HostRule
         _allowedHosts.Length == 0 || HostString.MatchesAny(host.Host, _allowedHosts);
 
     /// <summary>A Host the calm page can build its links from in place of a refused one.</summary>
-    public HostString OwnHost() =>
-        new(_allowedHosts.Select(h => h.Value).FirstOrDefault(h => h?.Contains('*') == false) ?? "localhost");
+    public HostString OwnHost { get; }
 }

@@ -59,7 +59,7 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
         if (!anyHost && !hosts.Accepts(request.Host))
         {
             // The calm page builds its links from the Host: it must not be the refused one.
-            request.Host = hosts.OwnHost();
+            request.Host = hosts.OwnHost;
             return StatusCodes.Status400BadRequest;
         }
 
