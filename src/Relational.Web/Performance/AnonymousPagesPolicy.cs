@@ -55,9 +55,7 @@ internal sealed class AnonymousPagesPolicy(CatalogueProvider catalogue, Canonica
 
     ValueTask IOutputCachePolicy.ServeResponseAsync(OutputCacheContext context, CancellationToken cancellation)
     {
-        var response = context.HttpContext.Response;
-        // A redirect, a missing page, an error or anything that sets a cookie is never kept.
-        if (response.StatusCode != StatusCodes.Status200OK || !StringValues.IsNullOrEmpty(response.Headers.SetCookie))
+        if (!MayKeep(context.HttpContext.Response))
         {
             context.AllowCacheStorage = false;
         }
@@ -65,16 +63,23 @@ internal sealed class AnonymousPagesPolicy(CatalogueProvider catalogue, Canonica
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>A redirect, a missing page, an error or anything that sets a cookie is never kept.</summary>
+    internal static bool MayKeep(HttpResponse response) =>
+        response.StatusCode == StatusCodes.Status200OK && StringValues.IsNullOrEmpty(response.Headers.SetCookie);
+
     /// <summary>
     /// A GET or HEAD of a page that is the same for everyone, from a reader without the progress
     /// cookie, at the page's canonical address (lower case, no trailing slash, no query string
     /// but <c>?discreet=1</c>) under one of the site's own names.
     /// </summary>
-    internal bool IsCacheable(HttpContext context)
+    internal bool IsCacheable(HttpContext context) =>
+        SameForEveryAnonymousReaderAttribute.IsOn(context) && IsCacheableRequest(context);
+
+    /// <summary>All of <see cref="IsCacheable"/> that can be told before routing: everything but the page.</summary>
+    internal bool IsCacheableRequest(HttpContext context)
     {
         var request = context.Request;
         return (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
-            && SameForEveryAnonymousReaderAttribute.IsOn(context)
             && !ReaderCookie.IsPresent(request)
             && StringValues.IsNullOrEmpty(request.Headers.Authorization)
             && IsCanonicalPath(request.Path.Value)

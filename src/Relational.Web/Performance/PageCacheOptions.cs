@@ -6,9 +6,11 @@ public sealed class PageCacheOptions
     public const string Section = "PageCache";
 
     /// <summary>
-    /// Memory the cached pages may take together. Only canonical pages are kept (one entry per page,
-    /// encoding and <c>?discreet=1</c>), about 150 entries for one article; beyond the limit the
-    /// least recently used entries are evicted.
+    /// Memory the cached pages may take together, in the output cache and again in its copy answered
+    /// before routing (<see cref="KeptPages"/>): at most twice this in all. Only canonical pages are
+    /// kept (one entry per page, encoding and <c>?discreet=1</c>), about 150 entries for one
+    /// article; beyond the limit the output cache evicts the least recently used entries, and the
+    /// copy starts again empty.
     /// </summary>
     public int SizeLimitMegabytes { get; set; } = 32;
 

@@ -16,6 +16,7 @@ public static class PerformanceExtensions
         builder.Services.AddOptions<PageCacheOptions>().BindConfiguration(PageCacheOptions.Section);
         builder.Services.AddSingleton<CanonicalOrigins>();
         builder.Services.AddSingleton<AnonymousPagesPolicy>();
+        builder.Services.AddSingleton<KeptPages>();
         builder.Services.AddOutputCache();
         builder.Services.AddOptions<OutputCacheOptions>().Configure<AnonymousPagesPolicy, IOptions<PageCacheOptions>>((cache, policy, pages) =>
         {
@@ -37,10 +38,11 @@ public static class PerformanceExtensions
     }
 
     /// <summary>
-    /// The output cache answers a kept page before anything further runs (the request log, the
-    /// error pages, the request guard: see Program.cs). Compression sits inside it, so a kept page
-    /// is stored compressed and never compressed again; a page rendered for one request is
-    /// compressed as it is written.
+    /// The output cache decides which pages are kept, keeps them, and answers what
+    /// <see cref="KeptPages"/> leaves to it (a revalidation, a page not copied there yet) before
+    /// anything further runs: the request log, the error pages, the request guard (Program.cs).
+    /// Compression sits inside it, so a kept page is stored compressed and never compressed again;
+    /// a page rendered for one request is compressed as it is written.
     /// </summary>
     public static WebApplication UsePageCaching(this WebApplication app)
     {
@@ -49,12 +51,23 @@ public static class PerformanceExtensions
             _ => store.EvictByTagAsync(AnonymousPagesPolicy.ContentTag, CancellationToken.None).AsTask().GetAwaiter().GetResult();
 
         app.UseOutputCache();
+        app.Use(app.Services.GetRequiredService<KeptPages>().CopyAsync);
         app.UseResponseCompression();
         app.Use((context, next) =>
         {
             PageHeaders(context);
             return next(context);
         });
+        return app;
+    }
+
+    /// <summary>
+    /// Before routing: a page the output cache keeps is answered from <see cref="KeptPages"/>, as
+    /// the output cache last sent it.
+    /// </summary>
+    public static WebApplication UseKeptPages(this WebApplication app)
+    {
+        app.Use(app.Services.GetRequiredService<KeptPages>().AnswerAsync);
         return app;
     }
 

@@ -84,17 +84,25 @@ public static class SafetyExtensions
     }
 
     /// <summary>
-    /// What every response needs, a page from the cache and a 304 included, so it goes first: the
-    /// reader's own address and scheme when a trusted proxy forwards them, and the security headers.
+    /// The reader's own address and scheme, when a trusted proxy forwards them: before everything
+    /// that reads them (the kept pages' scheme, the limit's client, HSTS).
     /// </summary>
-    public static WebApplication UseSafeResponses(this WebApplication app)
+    public static WebApplication UseTrustedProxies(this WebApplication app)
     {
         if (app.Services.GetRequiredService<IOptions<SafetyOptions>>().Value.TrustedProxies.Length > 0)
         {
-            // Before everything that reads them: the page cache's scheme, the limit's client, HSTS.
             app.UseForwardedHeaders();
         }
 
+        return app;
+    }
+
+    /// <summary>
+    /// On every response: pages, static files, 304s and errors. A kept page answered before this
+    /// carries them too, since it is kept as it was sent (<see cref="Relational.Performance.KeptPages"/>).
+    /// </summary>
+    public static WebApplication UseSecurityHeaders(this WebApplication app)
+    {
         app.Use((context, next) =>
         {
             SecurityHeaders.ApplyWhenStarting(context);

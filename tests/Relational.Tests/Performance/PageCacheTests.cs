@@ -88,6 +88,45 @@ public sealed class PageCacheTests
         Assert.Equal(3, new[] { plain, brotli, gzip }.Select(r => r.Headers.ETag?.Tag).Distinct().Count());
     }
 
+    /// <summary>
+    /// A kept page is answered before routing and the security headers run (KeptPages): it must go
+    /// out exactly as the output cache sent it, security headers included, and with HSTS only for
+    /// the scheme it was kept for.
+    /// </summary>
+    [Fact]
+    public async Task A_kept_page_goes_out_as_it_was_first_sent_with_its_own_schemes_headers()
+    {
+        using var factory = CachingSite();
+        using var plain = factory.CreateClient();
+        using var secure = factory.CreateClient(new() { BaseAddress = new Uri("https://localhost") });
+
+        foreach (var (client, hsts) in new[] { (plain, (string?)null), (secure, "max-age=31536000"), (plain, null) })
+        {
+            using var first = await GetAsync(client, Section, "gzip");
+            using var kept = await GetAsync(client, Section, "gzip");
+            using var keptAgain = await GetAsync(client, Section, "gzip");
+
+            Assert.NotNull(kept.Headers.Age);
+            var bytes = await kept.Content.ReadAsByteArrayAsync();
+            Assert.Equal(await first.Content.ReadAsByteArrayAsync(), bytes);
+            Assert.Equal(bytes, await keptAgain.Content.ReadAsByteArrayAsync());
+            Assert.Equal(bytes.Length, kept.Content.Headers.ContentLength);
+            Assert.Equal(SentHeaders(first), SentHeaders(kept));
+            Assert.Equal(SentHeaders(kept), SentHeaders(keptAgain));
+            SafetyAssert.Headers(SafetyAssert.Reader(kept));
+            Assert.Equal(hsts, SafetyAssert.Reader(kept)("Strict-Transport-Security"));
+        }
+    }
+
+    /// <summary>Every header but those that describe one sending (its date, age and framing).</summary>
+    private static string[] SentHeaders(HttpResponseMessage response) =>
+    [
+        .. response.Headers.Concat(response.Content.Headers)
+            .Where(header => header.Key is not ("Date" or "Age" or "Content-Length" or "Transfer-Encoding"))
+            .Select(header => $"{header.Key}: {string.Join(", ", header.Value)}")
+            .Order(StringComparer.Ordinal),
+    ];
+
     [Fact]
     public async Task A_head_request_gets_the_headers_without_the_page()
     {

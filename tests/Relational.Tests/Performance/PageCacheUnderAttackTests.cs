@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Relational.Content;
+using Relational.Performance;
 using Relational.Safety;
 using Relational.Tests.Content;
 using Relational.Tests.Safety;
@@ -37,6 +38,9 @@ public sealed class PageCacheUnderAttackTests
         var kept = site.Store.Keys.ToArray();
         var keptBytes = site.Store.Bytes;
         Assert.Equal(Pages.Length, kept.Length);
+        var front = site.Services.GetRequiredService<KeptPages>();
+        var frontBytes = front.Bytes;
+        Assert.Equal(Pages.Length, front.Count);
 
         var statuses = new ConcurrentDictionary<HttpStatusCode, int>();
         await Parallel.ForAsync(0, 10_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
@@ -61,6 +65,8 @@ public sealed class PageCacheUnderAttackTests
         Assert.True(statuses.Keys.All(status => status is HttpStatusCode.OK or HttpStatusCode.MovedPermanently), counts);
         Assert.Equal(kept.Order(), site.Store.Keys.Order());
         Assert.Equal(keptBytes, site.Store.Bytes);
+        Assert.Equal(Pages.Length, front.Count);
+        Assert.Equal(frontBytes, front.Bytes);
         Assert.All(site.Store.Keys, key => Assert.Contains("\u001e" + own.ToUpperInvariant() + "/", key, StringComparison.Ordinal));
         foreach (var page in Pages)
         {
@@ -150,6 +156,9 @@ public sealed class PageCacheUnderAttackTests
         Assert.True(offered > 3 * limit, $"only {offered} bytes were offered to the cache");
         Assert.True(held <= limit, $"the cache holds {held} bytes, over its limit of {limit}");
         Assert.True(held > 0, "the cache holds nothing");
+        // Its copy answered before routing keeps to the same limit.
+        var front = site.Services.GetRequiredService<KeptPages>();
+        Assert.True(front.Bytes <= limit, $"the copy before routing holds {front.Bytes} bytes, over the limit of {limit}");
         // The page a reader keeps opening stays in memory while the rest comes and goes.
         Assert.True(readerHits >= readerViews * 0.9, $"the reader's part came from the cache {readerHits} times of {readerViews}");
         // Pages whose entries were evicted are kept again the next time: the cache never freezes.
