@@ -149,8 +149,9 @@ internal sealed class KeptPages
                 Interlocked.Add(ref _bytes, -replaced.Body.Length);
             }
 
-            // Full: everything goes and is kept again as it is asked for, so the pages readers
-            // open are soon back, and nothing is ever refused for good.
+            // Full: everything goes, so nothing is ever refused for good. Until the output cache
+            // renders a page again (at the latest when its entry expires) it answers that page
+            // itself.
             if (_pages.Count >= MaxPages || _bytes + page.Body.Length > _byteLimit)
             {
                 ClearHeld();
