@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Relational.Content;
 using Relational.Progress;
+using Relational.Site;
 
 namespace Relational.Performance;
 

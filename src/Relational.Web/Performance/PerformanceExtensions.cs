@@ -7,6 +7,7 @@ using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Relational.Content;
 using Relational.Progress;
+using Relational.Site;
 
 namespace Relational.Performance;
 

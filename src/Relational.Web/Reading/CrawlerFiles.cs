@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
 using Relational.Content;
+using Relational.Site;
 
-namespace Relational.Site;
+namespace Relational.Reading;
 
 /// <summary>
 /// The files crawlers ask for by name that depend on the site: robots.txt and sitemap.xml (every
