@@ -210,7 +210,7 @@ internal sealed class KeptPages
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            Keep(buffer);
+            Copy(buffer);
             inner.Write(buffer);
         }
 
@@ -219,7 +219,7 @@ internal sealed class KeptPages
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            Keep(buffer.Span);
+            Copy(buffer.Span);
             return inner.WriteAsync(buffer, cancellationToken);
         }
 
@@ -229,7 +229,7 @@ internal sealed class KeptPages
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
 
-        private void Keep(ReadOnlySpan<byte> bytes)
+        private void Copy(ReadOnlySpan<byte> bytes)
         {
             if (_tooLong || _copy.Length + bytes.Length > limit)
             {
