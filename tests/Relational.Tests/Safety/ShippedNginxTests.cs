@@ -15,18 +15,14 @@ public sealed class ShippedNginxTests : IDisposable
     private const string UserAgent = "ReaderAgentMarker/1.0";
     private const string ReferrerMarker = "came-from-referrer-marker";
     private static readonly IPAddress Reader = IPAddress.Parse("127.0.0.2");
-    private readonly string _folder = Directory.CreateTempSubdirectory("relational-shipped-nginx-site-").FullName;
+    private readonly ScratchFolder _scratch = new("relational-shipped-nginx-site-");
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => _scratch.Dispose();
 
     [Fact]
     public async Task A_reader_s_journey_leaves_no_address_path_referrer_user_agent_or_token_in_nginx_s_logs()
     {
-        using var site = new SiteProcess(Path.Combine(_folder, "progress.db"));
+        using var site = new SiteProcess(_scratch.File("progress.db"));
         await site.WaitUntilReadyAsync();
         using var nginx = new ShippedNginx(site.Port);
         await nginx.StartAsync();
@@ -69,7 +65,7 @@ public sealed class ShippedNginxTests : IDisposable
     [Fact]
     public async Task One_address_holding_many_connections_is_answered_429_and_a_reader_at_another_address_is_served()
     {
-        using var site = new SiteProcess(Path.Combine(_folder, "progress.db"));
+        using var site = new SiteProcess(_scratch.File("progress.db"));
         await site.WaitUntilReadyAsync();
         using var nginx = new ShippedNginx(site.Port);
         await nginx.StartAsync();
@@ -131,7 +127,7 @@ public sealed class ShippedNginxTests : IDisposable
     [Fact]
     public async Task One_address_sending_requests_fast_is_slowed_and_a_reader_at_another_address_loading_pages_and_files_is_not()
     {
-        using var site = new SiteProcess(Path.Combine(_folder, "progress.db"));
+        using var site = new SiteProcess(_scratch.File("progress.db"));
         await site.WaitUntilReadyAsync();
         using var nginx = new ShippedNginx(site.Port);
         await nginx.StartAsync();

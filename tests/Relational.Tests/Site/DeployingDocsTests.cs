@@ -11,12 +11,12 @@ namespace Relational.Tests.Site;
 public sealed partial class DeployingDocsTests : IDisposable
 {
     private const string Target = "/opt/relational";
-    private readonly string _folder = Directory.CreateTempSubdirectory("relational-deploying-").FullName;
+    private readonly ScratchFolder _scratch = new("relational-deploying-");
 
     /// <summary>Where the commands put what they put in <c>/opt/relational</c>.</summary>
-    private string Installed => Path.Combine(_folder, "opt-relational");
+    private string Installed => _scratch.File("opt-relational");
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _scratch.Dispose();
 
     public static TheoryData<string> Documents() => new() { "docs/deploying.md", "deploy/relational.service" };
 
@@ -41,7 +41,7 @@ public sealed partial class DeployingDocsTests : IDisposable
         var publish = Assert.Single(Commands("docs/deploying.md"), c => c.StartsWith("dotnet publish", StringComparison.Ordinal));
         Assert.Equal(publish, Assert.Single(Commands("deploy/relational.service"), c => c.StartsWith("dotnet publish", StringComparison.Ordinal)));
         // A copy of the sources, as the Dockerfile takes them, so this publish shares no obj/ folder with other tests.
-        var sources = Path.Combine(_folder, "sources");
+        var sources = _scratch.File("sources");
         foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props", ".editorconfig" })
         {
             File.Copy(Path.Combine(Paths.RepositoryRoot, file), Path.Combine(Directory.CreateDirectory(sources).FullName, file));
