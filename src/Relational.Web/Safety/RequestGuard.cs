@@ -6,7 +6,8 @@ namespace Relational.Safety;
 
 /// <summary>
 /// Turns away what a reading site never needs — a foreign Host, an unexpected method, an
-/// overlong address, a cross-site, oversized or non-form POST — with a bare status code, which
+/// overlong address, a cross-site, oversized or non-form POST, another site's fetch of the
+/// reader's own pages — with a bare status code, which
 /// the site's status pages then answer with the calm page. Sits inside the error pages, so every
 /// refusal is a calm page too.
 /// </summary>
@@ -66,6 +67,11 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
         if (request.Path.Value?.Length > limits.MaxUrlPartLength || request.QueryString.Value?.Length > limits.MaxUrlPartLength)
         {
             return StatusCodes.Status414UriTooLong;
+        }
+
+        if (request.Path.StartsWithSegments("/progress") && !IsolationAllows(request))
+        {
+            return StatusCodes.Status403Forbidden;
         }
 
         var method = request.Method;
@@ -150,6 +156,35 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
         }
 
         return NamesThisSite(request.Headers.Referer.ToString(), request);
+    }
+
+    /// <summary>
+    /// OWASP's resource isolation policy for the reader's own pages (<c>/progress</c>): another
+    /// site may link to them (a top-level navigation to a page), never fetch, embed or frame them,
+    /// and never start the download of the reader's data, not even by a link. A browser that sends
+    /// no <c>Sec-Fetch-Site</c> (lynx, w3m, older ones) is let in as before, the download only
+    /// without a <c>Referer</c> of another site.
+    /// </summary>
+    private static bool IsolationAllows(HttpRequest request)
+    {
+        var export = request.Path.StartsWithSegments("/progress/export");
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        if (site.Length == 0)
+        {
+            var referer = request.Headers.Referer.ToString();
+            return !export || referer.Length == 0 || NamesThisSite(referer, request);
+        }
+
+        // "none": the reader's own doing (typed, a bookmark).
+        if (site is "same-origin" or "none")
+        {
+            return true;
+        }
+
+        return !export
+            && HttpMethods.IsGet(request.Method)
+            && request.Headers["Sec-Fetch-Mode"] == "navigate"
+            && request.Headers["Sec-Fetch-Dest"] == "document";
     }
 
     private static bool NamesThisSite(string url, HttpRequest request) =>
