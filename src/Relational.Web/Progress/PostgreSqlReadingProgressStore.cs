@@ -59,7 +59,7 @@ public sealed class PostgreSqlReadingProgressStore : IReadingProgressStore, IAsy
             await using var batch = Batch(connection, null, ReadProgress(key));
             await using var rows = await batch.ExecuteReaderAsync(cancellationToken);
             return await StoreRows.ReadProgressAsync(rows, cancellationToken);
-        }, cancellationToken);
+        }, cancellationToken, write: false);
 
     public Task<ReaderProgress?> RecordOpenedAsync(ReaderKey key, SectionRef opened, SectionRef? previous, CancellationToken cancellationToken = default) =>
         _db.Faults.RunForPageAsync(cancel => RecordAsync(key, opened, previous, cancel), cancellationToken);
@@ -135,7 +135,7 @@ public sealed class PostgreSqlReadingProgressStore : IReadingProgressStore, IAsy
             await using var batch = Batch(connection, null, ReadProgress(token.Hash(), "(SELECT reader_id FROM resume_links WHERE token_hash = $1)"));
             await using var rows = await batch.ExecuteReaderAsync(cancellationToken);
             return await StoreRows.ReadProgressAsync(rows, cancellationToken);
-        }, cancellationToken);
+        }, cancellationToken, write: false);
 
     public Task<bool> RevokeResumeLinkAsync(ReaderKey key, CancellationToken cancellationToken = default) =>
         WriteForReaderAsync(key, (hash, _) => [Step($"DELETE FROM resume_links WHERE reader_id = {ReaderOf}", hash)], cancellationToken);
