@@ -17,7 +17,7 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var refusal = await RefusalAsync(context, options.CurrentValue);
+        var refusal = Refusal(context, options.CurrentValue);
         if (refusal != 0)
         {
             context.Response.StatusCode = refusal;
@@ -47,7 +47,7 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
         context.Features.Get<IStatusCodeReExecuteFeature>() is not null
         || context.Features.Get<IExceptionHandlerPathFeature>() is not null;
 
-    private async Task<int> RefusalAsync(HttpContext context, SafetyOptions limits)
+    private int Refusal(HttpContext context, SafetyOptions limits)
     {
         var request = context.Request;
         // Routing has already run (it comes first in the pipeline): what the matched endpoint says
@@ -103,13 +103,30 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
             return StatusCodes.Status415UnsupportedMediaType;
         }
 
-        return request.ContentLength is null ? await BufferUnannouncedBodyAsync(context, limits.MaxFormBytes) : 0;
+        return 0;
     }
 
     /// <summary>
-    /// A chunked body has no length up front: read it here, at most the limit, so that one too
-    /// large is refused as too large whoever reads it next.
+    /// A chunked body has no length up front: read here, at most the limit, so that one too large
+    /// is refused as too large whoever reads it next. Runs after the per-client limit on posts
+    /// (<see cref="SafetyExtensions.UseRequestGuard"/>), so a client beyond it is answered before
+    /// its body is read; one that sends it too slowly gets Kestrel's 408.
     /// </summary>
+    public static async Task ReadUnannouncedBodyAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.ContentLength is null && HttpMethods.IsPost(context.Request.Method))
+        {
+            var limit = context.RequestServices.GetRequiredService<IOptionsMonitor<SafetyOptions>>().CurrentValue.MaxFormBytes;
+            if (await BufferUnannouncedBodyAsync(context, limit) is var refusal and not 0)
+            {
+                context.Response.StatusCode = refusal;
+                return;
+            }
+        }
+
+        await next(context);
+    }
+
     private static async Task<int> BufferUnannouncedBodyAsync(HttpContext context, int limit)
     {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)

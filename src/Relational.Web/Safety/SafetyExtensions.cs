@@ -131,8 +131,13 @@ public static class SafetyExtensions
         app.UseWhen(context => !RequestGuard.IsReExecution(context), guarded =>
         {
             guarded.UseMiddleware<RequestGuard>();
-            // Reading is never limited, and skipping the limiter keeps it off the reading path.
-            guarded.UseWhen(context => !IsRead(context.Request), changing => changing.UseRateLimiter());
+            // Reading is never limited, and skipping the limiter keeps it off the reading path. The
+            // limit comes before any body is read: a client beyond it costs no read of its body.
+            guarded.UseWhen(context => !IsRead(context.Request), changing =>
+            {
+                changing.UseRateLimiter();
+                changing.Use(RequestGuard.ReadUnannouncedBodyAsync);
+            });
         });
         return app;
     }
