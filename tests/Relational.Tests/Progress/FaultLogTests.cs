@@ -82,6 +82,44 @@ public sealed class FaultLogTests(PostgreSqlCluster cluster)
     }
 
     [Fact]
+    public async Task PostgreSQL_that_comes_back_read_only_after_a_stop_logs_the_new_cause_as_a_start_of_its_own()
+    {
+        var connectionString = await cluster.CreateDatabaseAsync();
+        var database = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        using var site = PostgreSqlSite(connectionString);
+        using var client = Client(site);
+        var reader = await OptInAsync(client);
+
+        // Sessions already open keep writing; the server's next sessions will be read-only.
+        Execute($"ALTER DATABASE {database} SET default_transaction_read_only = on");
+        var stopped = false;
+        try
+        {
+            await cluster.StopAsync();
+            stopped = true;
+            Assert.Equal("unavailable", await SaveAsync(client, reader));
+            await cluster.StartAsync();
+            stopped = false;
+            Assert.Equal("unavailable", await SaveAsync(client, reader));
+        }
+        finally
+        {
+            if (stopped)
+            {
+                await cluster.StartAsync();
+            }
+
+            Execute($"ALTER DATABASE {database} RESET default_transaction_read_only");
+        }
+
+        site.Dispose();
+        var events = Events(site.Log.Text);
+        Assert.DoesNotContain(Again, events);
+        Assert.Matches("(?i)connect|stream", events[0]);
+        Assert.Contains(events, cause => cause.StartsWith("SQLSTATE 25006", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task SQLite_made_unwritable_twice_within_a_minute_logs_both_starts_with_the_SQLite_error()
     {
         using var site = new SiteFactory().With("Progress:FaultBackOff", "00:00:00");
