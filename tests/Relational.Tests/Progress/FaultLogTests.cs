@@ -235,9 +235,21 @@ public sealed class FaultLogTests(PostgreSqlCluster cluster)
         return await client.SendAsync(request);
     }
 
-    /// <summary>chattr +i: not even root may write the file (permissions would not stop a test run as root).</summary>
-    private static async Task ImmutableAsync(bool on, string[] files) =>
-        await Tool.RunAsync("chattr", [on ? "+i" : "-i", .. files], TimeSpan.FromSeconds(10));
+    /// <summary>
+    /// Makes the files unwritable, or writable again: as root with chattr +i (permissions would not
+    /// stop root), otherwise by taking away write permission.
+    /// </summary>
+    private static async Task ImmutableAsync(bool on, string[] files)
+    {
+        var root = Environment.UserName == "root";
+        await Tool.RunAsync(root ? "chattr" : "chmod", [(root, on) switch
+        {
+            (true, true) => "+i",
+            (true, false) => "-i",
+            (false, true) => "a-w",
+            (false, false) => "u+w",
+        }, .. files], TimeSpan.FromSeconds(10));
+    }
 
     private void Execute(string sql)
     {
