@@ -8,9 +8,8 @@ namespace Relational.Safety;
 /// <summary>
 /// Turns away what a reading site never needs — a foreign Host, an unexpected method, an
 /// overlong address, a cross-site, oversized or non-form POST, another site's fetch of the
-/// reader's own pages — with a bare status code, which
-/// the site's status pages then answer with the calm page. Sits inside the error pages, so every
-/// refusal is a calm page too.
+/// reader's own pages — with a bare status code, which the site's status pages then answer with
+/// the calm page. Sits inside the error pages, so every refusal is a calm page too.
 /// </summary>
 internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyOptions> options, HostRule hosts)
 {
