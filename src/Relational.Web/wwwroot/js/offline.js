@@ -34,7 +34,10 @@
       .map(function (n) { return w.caches.delete(n); }));
   }
 
-  async function keep() {
+  async function keep(e) {
+    // The button is hidden while the copy is made: focus moves to the words saying how it went.
+    var status = e.currentTarget.closest('[data-offline]').querySelector('[data-offline-status]');
+    status.focus();
     show(false);
     each('[data-offline-keep]', function (b) { b.disabled = true; });
     tell('Making the offline copy…');
