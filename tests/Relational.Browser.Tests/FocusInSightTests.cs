@@ -15,9 +15,7 @@ public sealed class FocusInSightTests(BrowserFixture browser) : BrowserTest(brow
     /// </summary>
     internal const string FocusCheck =
         """
-        async () => {
-          // As the reader sees it: after the scrolling that focus brings has settled.
-          for (let i = 0; i < 2; i++) await new Promise(r => requestAnimationFrame(() => r()));
+        () => {
           const el = document.activeElement;
           if (!el || el === document.body) return 'body';
           const seen = el.hasAttribute('data-walked');
@@ -70,6 +68,7 @@ public sealed class FocusInSightTests(BrowserFixture browser) : BrowserTest(brow
                 for (var seen = false; !seen && steps < 120; steps++)
                 {
                     await page.Keyboard.PressAsync("Tab");
+                    await SettleAsync(page);
                     var where = await page.EvaluateAsync<string>(FocusCheck);
                     seen = where == "seen" || (where == "body" && steps > 0);
                     Note(problems, where, $"{path} at {width}×{height}, text '{size}', Tab {steps + 1}");
@@ -79,6 +78,7 @@ public sealed class FocusInSightTests(BrowserFixture browser) : BrowserTest(brow
                 for (var back = 0; back < steps; back++)
                 {
                     await page.Keyboard.PressAsync("Shift+Tab");
+                    await SettleAsync(page);
                     Note(problems, await page.EvaluateAsync<string>(FocusCheck), $"{path} at {width}×{height}, text '{size}', Shift+Tab {back + 1}");
                 }
             }
@@ -108,14 +108,12 @@ public sealed class FocusInSightTests(BrowserFixture browser) : BrowserTest(brow
     }
 
     /// <summary>The top of <paramref name="selector"/> is on screen and below the bar's bottom edge.</summary>
-    internal static async Task AssertBelowTheBarAsync(IPage page, string selector, string where)
+    internal static async Task AssertBelowTheBarAsync(IPage page, string selector, string where, bool javaScript = true)
     {
-        // Scrolling to a fragment happens as the page loads; it is settled when two frames agree.
+        await SettleAsync(page, javaScript);
         var seen = await page.EvaluateAsync<string>(
             """
-            async selector => {
-              const frame = () => new Promise(r => requestAnimationFrame(() => r()));
-              await frame(); await frame();
+            selector => {
               const bar = document.querySelector('[data-exit-this-page]').getBoundingClientRect();
               const top = document.querySelector(selector).getBoundingClientRect().top;
               return top >= bar.bottom && top < innerHeight - 20 ? 'below the bar' : `top ${Math.round(top)}, bar ends at ${Math.round(bar.bottom)}, screen ${innerHeight}`;
@@ -123,6 +121,18 @@ public sealed class FocusInSightTests(BrowserFixture browser) : BrowserTest(brow
             """,
             selector);
         Assert.True(seen == "below the bar", $"{selector} ({where}): {seen}");
+    }
+
+    /// <summary>
+    /// Waits for two animation frames, so what is checked is what the reader sees once the scrolling
+    /// that focus or a fragment brings has settled. A page without scripts runs none, and needs none.
+    /// </summary>
+    internal static async Task SettleAsync(IPage page, bool javaScript = true)
+    {
+        if (javaScript)
+        {
+            await page.EvaluateAsync("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())))");
+        }
     }
 
     /// <summary>Every kind of page: home, cover, part, all, progress, staying safe, preferences and a discreet part.</summary>

@@ -56,7 +56,7 @@ public sealed class OfflineEndpointsTests : IDisposable
         Assert.False(response.Headers.Contains("Set-Cookie"));
 
         var done = await client.GetDocumentAsync("/offline?done=removed");
-        Assert.StartsWith("The offline copy has been removed", done.QuerySelector("[role=status]")!.TextContent);
+        Assert.StartsWith("The offline copy has been removed", done.QuerySelector("#outcome")!.TextContent);
     }
 
     [Fact]

@@ -100,7 +100,7 @@ public sealed class ProgressComponentTests : BunitContext, IClassFixture<SiteFac
 
         Assert.Equal(["/progress/finished", "/progress/save"], controls.FindAll("form").Select(f => f.GetAttribute("action")!));
         Assert.Contains("I’ve finished this part", controls.Markup);
-        Assert.Equal("Your place is saved here.", controls.Find("[role=status]").TextContent);
+        Assert.Equal("Your place is saved here.", controls.Find("#outcome").TextContent);
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class ProgressComponentTests : BunitContext, IClassFixture<SiteFac
         var controls = Render<ProgressControls>(p => p.Add(c => c.Article, Article).Add(c => c.View, view));
 
         Assert.Empty(controls.FindAll("form"));
-        Assert.Contains("couldn’t save that right now", controls.Find("[role=status]").TextContent);
+        Assert.Contains("couldn’t save that right now", controls.Find("#outcome").TextContent);
     }
 
     [Fact]
