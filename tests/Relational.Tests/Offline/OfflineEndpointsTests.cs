@@ -51,7 +51,7 @@ public sealed class OfflineEndpointsTests : IDisposable
         using var response = await client.PostFormAsync("/progress/remove-offline-copy");
 
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
-        Assert.Equal("/offline?done=removed", response.Headers.Location?.OriginalString);
+        Assert.Equal("/offline?done=removed#outcome", response.Headers.Location?.OriginalString);
         Assert.Equal("\"cache\", \"storage\"", Assert.Single(response.Headers.GetValues("Clear-Site-Data")));
         Assert.False(response.Headers.Contains("Set-Cookie"));
 
