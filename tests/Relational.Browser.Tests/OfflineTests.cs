@@ -244,7 +244,7 @@ public sealed class OfflineTests : BrowserTest, IClassFixture<OfflineSite>, IAsy
         await page.GotoAsync("/staying-safe");
         await page.EvaluateAsync("document.querySelector('form[data-offline-remove]').submit()");
 
-        await ArriveAsync(page, "/offline?done=removed");
+        await ArriveAsync(page, "/offline?done=removed#outcome");
         Assert.Equal(Nothing, await StoredAsync(page));
     }
 
