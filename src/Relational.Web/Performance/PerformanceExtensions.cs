@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Relational.Content;
 using Relational.Progress;
+using Relational.Site;
 
 namespace Relational.Performance;
 
@@ -13,7 +14,7 @@ public static class PerformanceExtensions
 {
     public static WebApplicationBuilder AddPageCaching(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<PageCacheOptions>().BindConfiguration(PageCacheOptions.Section);
+        builder.Services.AddCheckedSettings<PageCacheOptions, PageCacheChecks>(PageCacheOptions.Section);
         builder.Services.AddSingleton<CanonicalOrigins>();
         builder.Services.AddSingleton<AnonymousPagesPolicy>();
         builder.Services.AddSingleton<KeptPages>();
@@ -46,6 +47,7 @@ public static class PerformanceExtensions
     /// </summary>
     public static WebApplication UsePageCaching(this WebApplication app)
     {
+        app.Services.GetRequiredService<CanonicalOrigins>().WarnIfHostDependent(app.Services.GetRequiredService<ILogger<CanonicalOrigins>>());
         var store = app.Services.GetRequiredService<IOutputCacheStore>();
         app.Services.GetRequiredService<CatalogueProvider>().Replaced +=
             _ => store.EvictByTagAsync(AnonymousPagesPolicy.ContentTag, CancellationToken.None).AsTask().GetAwaiter().GetResult();

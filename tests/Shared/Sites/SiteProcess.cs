@@ -48,6 +48,8 @@ public sealed class SiteProcess : IDisposable
         };
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Production requires it (as an operator sets it); a test about its absence sets it empty.
+        start.Environment["Site__PublicOrigin"] = $"http://127.0.0.1:{Port}";
         start.Environment["Content__WatchForChanges"] = "false";
         if (databasePath is not null)
         {
