@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Relational.Site;
 
 namespace Relational.Progress;
 
@@ -8,7 +9,8 @@ namespace Relational.Progress;
 /// reached. Asked once at start-up, so a wrong host or password is said in the log at once rather
 /// than at the first opt-in; a Warning line each time it becomes unreachable.
 /// </summary>
-public sealed partial class ProgressStoreHealth(IReadingProgressStore store, ILogger<ProgressStoreHealth> logger) : BackgroundService, IHealthCheck
+public sealed partial class ProgressStoreHealth(IReadingProgressStore store, IHostApplicationLifetime lifetime, ILogger<ProgressStoreHealth> logger)
+    : BackgroundService, IHealthCheck
 {
     /// <summary>Under the container probe's 3 s, so a server that does not answer gives Degraded, not a timeout.</summary>
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(2);
@@ -43,9 +45,17 @@ public sealed partial class ProgressStoreHealth(IReadingProgressStore store, ILo
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Never hold up start-up: the site serves pages while this asks.
-        await Task.Yield();
-        await CheckHealthAsync(new HealthCheckContext(), stoppingToken);
+        // Once the site listens (a start that fails, say on a port in use, asks nothing), and
+        // without holding up start-up: the site serves pages while this asks.
+        try
+        {
+            await lifetime.WhenStartedAsync(stoppingToken);
+            await CheckHealthAsync(new HealthCheckContext(), stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped before or while asking (a start that failed): the failure's own sentence says why.
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading progress store cannot be reached: pages are served, opting in and saving places fail, and /healthz answers Degraded until it can")]

@@ -12,11 +12,9 @@ namespace Relational.Tests.Site;
 /// </summary>
 public sealed class HealthTests : IDisposable
 {
-    private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "Relational.Web.dll");
+    private readonly SiteProcesses _sites = new();
 
-    private readonly string _data = Directory.CreateTempSubdirectory("relational-health-").FullName;
-
-    public void Dispose() => Directory.Delete(_data, recursive: true);
+    public void Dispose() => _sites.Dispose();
 
     [Fact]
     public async Task The_probe_finds_a_site_told_its_address_by_ASPNETCORE_URLS()
@@ -80,12 +78,10 @@ public sealed class HealthTests : IDisposable
         Assert.DoesNotContain("\"@l\":\"Warning\"", site.Output, StringComparison.Ordinal);
     }
 
-    private SiteProcess Start(params (string Key, string Value)[] settings) =>
-        new("dotnet", [Dll], "/", Path.Combine(_data, "progress.db"), [("Content__Path", Paths.Content), .. settings]);
+    private SiteProcess Start(params (string Key, string Value)[] settings) => _sites.Start([], settings);
 
     /// <summary><c>--healthcheck</c> with <c>ASPNETCORE_URLS=http://127.0.0.1:port</c> (the container's port variable left out).</summary>
-    private static SiteProcess Probe(int port) =>
-        new("dotnet", [Dll, "--healthcheck"], "/", databasePath: null, [("ASPNETCORE_HTTP_PORTS", "")], port);
+    private SiteProcess Probe(int port) => _sites.Start(["--healthcheck"], [("ASPNETCORE_HTTP_PORTS", "")], port);
 
     private static int FreePort()
     {

@@ -12,14 +12,11 @@ namespace Relational.Tests.Site;
 /// </summary>
 public sealed class OperatorMistakeTests : IDisposable
 {
-    private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "Relational.Web.dll");
+    private readonly SiteProcesses _sites = new();
 
-    private readonly string _data = Directory.CreateTempSubdirectory("relational-operator-").FullName;
+    public void Dispose() => _sites.Dispose();
 
-    public void Dispose() => Directory.Delete(_data, recursive: true);
-
-    private SiteProcess Run(string[] arguments, params (string Key, string Value)[] settings) =>
-        new("dotnet", [Dll, .. arguments], AppContext.BaseDirectory, Path.Combine(_data, "progress.db"), [("Content__Path", Paths.Content), .. settings]);
+    private SiteProcess Run(string[] arguments, params (string Key, string Value)[] settings) => _sites.Start(arguments, settings);
 
     public static TheoryData<string, string, string> RefusedSettings() => new()
     {
@@ -55,7 +52,7 @@ public sealed class OperatorMistakeTests : IDisposable
         using var taken = new TcpListener(IPAddress.Loopback, 0);
         taken.Start();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
-        using var site = new SiteProcess("dotnet", [Dll], AppContext.BaseDirectory, Path.Combine(_data, "progress.db"), [("Content__Path", Paths.Content)], port);
+        using var site = _sites.Start([], [], port);
 
         var exitCode = await site.ExitCodeAsync();
 

@@ -17,11 +17,9 @@ public sealed partial class ShippedConfigurationTests : IDisposable
     private const string Origin = "https://reading.example.org";
     private const string Part = "/" + Series.Slug + "/safety-is-built-not-assumed";
 
-    private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "Relational.Web.dll");
+    private readonly SiteProcesses _sites = new();
 
-    private readonly string _data = Directory.CreateTempSubdirectory("relational-shipped-").FullName;
-
-    public void Dispose() => Directory.Delete(_data, recursive: true);
+    public void Dispose() => _sites.Dispose();
 
     [Fact]
     public async Task The_image_as_shipped_refuses_to_start_until_it_is_given_its_public_origin()
@@ -91,9 +89,7 @@ public sealed partial class ShippedConfigurationTests : IDisposable
         }
     }
 
-    private SiteProcess Start((string Key, string Value)[] environment) =>
-        new("dotnet", [Dll], "/", Path.Combine(_data, "progress.db"),
-            [("Site__PublicOrigin", ""), .. environment, ("Content__Path", Paths.Content)]);
+    private SiteProcess Start((string Key, string Value)[] environment) => _sites.Start([], [("Site__PublicOrigin", ""), .. environment]);
 
     private static HttpClient Client(SiteProcess site, string host, string? forwardedFor = null)
     {
