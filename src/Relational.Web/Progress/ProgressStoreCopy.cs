@@ -11,7 +11,7 @@ namespace Relational.Progress;
 /// </summary>
 public static class ProgressStoreCopy
 {
-    private static readonly (string Table, string Columns)[] Tables =
+    internal static readonly (string Table, string Columns)[] Tables =
     [
         ("readers", "id, created_at, last_active_at, saved_article, saved_section, saved_at"),
         ("reader_keys", "key_hash, reader_id, created_at"),

@@ -1,4 +1,3 @@
-using Relational.Content;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -17,7 +16,7 @@ public static class SiteExtensions
         builder.Services.AddHttpContextAccessor();
         // Every request from outside starts a trace of its own: a client's traceparent must not
         // become the trace id in the log, or a client could tag its requests there.
-        builder.Services.AddSingleton<System.Diagnostics.DistributedContextPropagator>(new Relational.Safety.OwnTraceForEveryRequest());
+        builder.Services.AddSingleton<System.Diagnostics.DistributedContextPropagator>(new OwnTraceForEveryRequest());
         builder.Services.AddSerilog((services, logger) =>
         {
             logger
@@ -31,7 +30,7 @@ public static class SiteExtensions
                 // A start-up failure the operator can mend is said by Program.cs in one sentence
                 // on standard error; the host's own line would bury it under a stack trace.
                 .Filter.ByExcluding(e => e.Exception is { } failure && e.MessageTemplate.Text == "Hosting failed to start" && StartupFailure.Describe(failure) is not null)
-                .Enrich.With<Relational.Safety.LogPrivacy>()
+                .Enrich.With<LogPrivacy>()
                 .Enrich.With(new ErrorRoute(services.GetRequiredService<IHttpContextAccessor>()));
             logger.WriteTo.StandardOutput(
                 json ? new CompactJsonFormatter() : new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}"),
@@ -54,7 +53,7 @@ public static class SiteExtensions
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
             options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddRazorComponents();
-        builder.Services.AddHealthChecks().AddCheck<CatalogueHealthCheck>("content");
+        builder.Services.AddHealthChecks();
         return builder;
     }
 
@@ -110,9 +109,8 @@ public static class SiteExtensions
     public static WebApplication MapSite(this WebApplication app)
     {
         // The container's health probe asks by address, whatever AllowedHosts says.
-        app.MapHealthChecks("/healthz").WithMetadata(new Relational.Safety.AnyHostAttribute());
+        app.MapHealthChecks("/healthz").WithMetadata(new AnyHostAttribute());
         StaticAssetCheck.EnsureManifest(app.Environment);
-        app.MapCrawlerFiles();
         app.MapStaticAssets();
         app.MapRazorPages().WithStaticAssets();
         StaticAssetCheck.EnsureWhole(app);
@@ -132,14 +130,5 @@ public static class SiteExtensions
                 logEvent.AddPropertyIfAbsent(new LogEventProperty("RouteTemplate", new ScalarValue(RouteTemplate(context))));
             }
         }
-    }
-
-    private sealed class CatalogueHealthCheck(CatalogueProvider catalogue) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
-    {
-        public Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
-            Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default) =>
-            Task.FromResult(catalogue.Current.Articles.IsEmpty
-                ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy("no content")
-                : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
     }
 }
