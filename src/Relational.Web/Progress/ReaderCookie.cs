@@ -26,7 +26,7 @@ public static class ReaderCookie
         string.Equals(Parts(request).Day, Day(now), StringComparison.Ordinal);
 
     public static void Write(HttpResponse response, ReaderKey key, int retentionDays, DateTimeOffset now) =>
-        response.Cookies.Append(Name, $"{key.Value}.{Day(now)}", Options(response.HttpContext.Request, TimeSpan.FromDays(Math.Max(1, retentionDays))));
+        response.Cookies.Append(Name, $"{key.Value}.{Day(now)}", Options(response.HttpContext.Request, TimeSpan.FromDays(retentionDays)));
 
     public static void Expire(HttpResponse response) =>
         response.Cookies.Delete(Name, Options(response.HttpContext.Request, null));
