@@ -254,6 +254,29 @@ public sealed class ProgressPagesTests : IDisposable
     }
 
     [Fact]
+    public async Task A_resume_link_s_page_and_its_answers_send_no_referrer_so_its_files_are_not_asked_for_with_the_token()
+    {
+        using var owner = Browser();
+        await owner.PostFormAsync("/progress/remember", Forms.Place(Slug(4)));
+        var link = (await MakeLinkAsync(owner)).AbsolutePath;
+        using var device = RawClient();
+
+        using var asked = await device.GetAsync(link);
+        using var malformed = await device.GetAsync("/progress/resume/not-a-token");
+        using var adopted = await device.PostFormAsync(link);
+        using var usedUp = await device.PostFormAsync(link);
+        using var progress = await device.GetAsync("/progress");
+
+        Assert.Equal(
+            [HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.SeeOther, HttpStatusCode.NotFound],
+            new[] { asked, malformed, adopted, usedUp }.Select(r => r.StatusCode));
+        Assert.All(new[] { asked, malformed, adopted, usedUp }, answer =>
+            Assert.Equal("no-referrer", Assert.Single(answer.Headers.GetValues("Referrer-Policy"))));
+        // Every other page keeps the site's own policy.
+        Assert.Equal("same-origin", Assert.Single(progress.Headers.GetValues("Referrer-Policy")));
+    }
+
+    [Fact]
     public async Task A_revoked_resume_link_no_longer_works()
     {
         using var first = Browser();
