@@ -199,6 +199,8 @@ public sealed partial class ComfortTests(BrowserFixture browser) : BrowserTest(b
 
         Assert.Equal("Reading", await page.TitleAsync());
         Assert.Equal("/favicon-neutral.svg", await page.Locator("link[rel=icon]").GetAttributeAsync("href"));
+        // No feed named for the topic is offered to the browser or its extensions.
+        Assert.Equal(0, await page.Locator("link[type='application/atom+xml']").CountAsync());
         // The link to share is the part's neutral address, with no topic words in it.
         var neutral = await page.Locator("[data-share]").GetAttributeAsync("data-share-discreet");
         Assert.Matches("^" + System.Text.RegularExpressions.Regex.Escape(Browser.BaseUrl) + "/read/[0-9a-f]{10}$", neutral);

@@ -62,6 +62,9 @@ public sealed record Section(
     /// <summary>The date its front matter gives as <c>updated</c>, if any: the sitemap's lastmod.</summary>
     public DateOnly? Updated { get; init; }
 
+    /// <summary>When its file was last written: the feed's date for a part when the content gives none.</summary>
+    public DateTimeOffset Written { get; init; }
+
     /// <summary>How long it takes at the site's pace, gently worded: "under a minute", "about 2 minutes".</summary>
     public string GentleLength => ReadingTime.Gentle(WordCount);
 }

@@ -19,7 +19,10 @@ public sealed class AllModel(CatalogueProvider catalogue) : PageModel
         }
 
         Article = found;
-        new PageMeta($"{found.Title} — the whole article", found.Description, found.AllUrl, "article", found.Author).ApplyTo(ViewData);
+        new PageMeta($"{found.Title} — the whole article", found.Description, found.AllUrl, "article", found.Author)
+        {
+            Feed = (Feeds.PathOf(found), Feeds.TitleOf(found)),
+        }.ApplyTo(ViewData);
         return Page();
     }
 }

@@ -7,7 +7,7 @@ using Relational.Site;
 namespace Relational.Reading;
 
 [SameForEveryAnonymousReader]
-public sealed class HomeModel(CatalogueProvider catalogue) : PageModel
+public sealed class HomeModel(CatalogueProvider catalogue, Microsoft.Extensions.Options.IOptions<SiteOptions> site) : PageModel
 {
     public ImmutableArray<Article> Articles { get; private set; }
 
@@ -15,6 +15,8 @@ public sealed class HomeModel(CatalogueProvider catalogue) : PageModel
     {
         Articles = catalogue.Current.Articles;
         new PageMeta("Relational — a calm reading series", "A calm, self-guided reading series. One short part at a time, at your own pace.", "/")
-            .ApplyTo(ViewData);
+        {
+            Feed = (Feeds.SitePath, Feeds.SiteTitle(site.Value.Name)),
+        }.ApplyTo(ViewData);
     }
 }

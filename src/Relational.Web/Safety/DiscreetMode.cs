@@ -35,6 +35,7 @@ public static class DiscreetMode
         Author = null,
         Image = (Reading.PreviewCards.Path(Reading.PreviewCard.Neutral), NeutralTitle),
         LinkedData = [],
+        Feed = null,
     };
 
     /// <summary>The neutral address of a part: ten characters worked out from the article and part, nothing readable.</summary>

@@ -7,7 +7,7 @@ using SkiaSharp;
 namespace Relational.Site;
 
 /// <summary>
-/// The files crawlers and browsers ask for by name: robots.txt, sitemap.xml (every cover and part,
+/// The files crawlers and browsers ask for by name: robots.txt, sitemap.xml (every cover, part and feed,
 /// lastmod from the <c>updated</c> dates in the content's front matter), favicon.ico and apple-touch-icon.png (the site's calm circle,
 /// drawn once).
 /// </summary>
@@ -54,7 +54,10 @@ public static class CrawlerFiles
         {
             urls.Add(Url(absolute(article.Url), article.LastChanged));
             urls.AddRange(article.Sections.Select(section => Url(absolute(article.SectionUrl(section)), section.Updated)));
+            urls.Add(Url(absolute(Reading.Feeds.PathOf(article)), article.LastChanged));
         }
+
+        urls.Add(Url(absolute(Reading.Feeds.SitePath), content.Articles.Select(a => a.LastChanged).Max()));
 
         return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" + new XElement(Sitemap + "urlset", urls) + "\n";
     }
