@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Relational.Content;
+using Relational.Site;
 
 namespace Relational.Reading;
 
@@ -24,9 +26,9 @@ public static class ReadingExtensions
 
         // A part's preview image, named by its version: a changed title is a new address, so each
         // can be kept for a year.
-        app.MapMethods("/previews/{version}.png", [HttpMethods.Get, HttpMethods.Head], (string version, CatalogueProvider catalogue, PreviewCards cards, HttpContext context) =>
+        app.MapMethods("/previews/{version}.png", [HttpMethods.Get, HttpMethods.Head], (string version, CatalogueProvider catalogue, PreviewCards cards, IOptions<SiteOptions> site, HttpContext context) =>
         {
-            if (cards.Find(catalogue.Current, version) is not { } card)
+            if (cards.Find(catalogue.Current, site.Value.Name, version) is not { } card)
             {
                 return Results.NotFound();
             }
