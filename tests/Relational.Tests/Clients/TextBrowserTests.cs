@@ -69,7 +69,8 @@ public sealed class TextBrowserTests(LiveSite site) : IClassFixture<LiveSite>, I
     {
         foreach (var (browser, dump) in new[] { ("lynx", await DumpAsync(Series.PartUrl(2))), ("w3m", await W3mAsync(Series.PartUrl(2))) })
         {
-            var lines = dump.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).Take(3);
+            // Lynx first lists the head's titled links (the feed) on a line that starts with "#".
+            var lines = dump.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).Take(3);
             Assert.True(lines.SequenceEqual(["Skip to main content", "Exit this page", "Relational"]), $"{browser}:\n{dump}");
         }
     }
