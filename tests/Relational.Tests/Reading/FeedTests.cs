@@ -76,6 +76,25 @@ public sealed class FeedTests(SiteFactory site) : IClassFixture<SiteFactory>
     }
 
     [Fact]
+    public async Task Content_with_no_dates_still_gives_a_valid_feed_dated_by_its_files()
+    {
+        using var content = new ContentFolder();
+        var written = new DateTime(2025, 3, 4, 5, 6, 7, DateTimeKind.Utc);
+        foreach (var file in Directory.EnumerateFiles(content.ArticleFolder))
+        {
+            File.WriteAllLines(file, File.ReadAllLines(file).Where(line => !line.StartsWith("updated:", StringComparison.Ordinal)));
+            File.SetLastWriteTimeUtc(file, written);
+        }
+
+        using var undated = new SiteFactory().With("Content:Path", content.Root);
+        using var response = await undated.CreateClient().GetAsync(FeedUrl);
+        var feed = await ParseAsync(response);
+
+        Assert.Equal(new DateTimeOffset(written), feed.LastUpdatedTime);
+        Assert.All(feed.Items, item => Assert.Equal(new DateTimeOffset(written), item.LastUpdatedTime));
+    }
+
+    [Fact]
     public async Task The_site_feed_at_the_root_holds_every_part_of_every_series()
     {
         using var response = await site.CreateClient().GetAsync("/feed.xml");
