@@ -21,7 +21,7 @@ public sealed class ProgressJourneyTests(BrowserFixture browser) : BrowserTest(b
             // The confirmation came by ?progress=remembered; an address a reader copies or shares
             // from here must not carry it (without script the query stays: nothing can take it off).
             await Assertions.Expect(page).ToHaveURLAsync(
-                new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(Browser.BaseUrl + Site.Part(3)) + "(#progress)?$"));
+                new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(Browser.BaseUrl + Site.Part(3)) + "(#outcome)?$"));
         }
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Continue to the next part" }).ClickAsync();

@@ -18,7 +18,7 @@ namespace Relational.Progress;
 /// </summary>
 [IgnoreAntiforgeryToken]
 [SiteForm]
-public sealed class ResumeModel(IReadingProgressStore store, CatalogueProvider catalogue, IOptions<ProgressOptions> options) : PageModel
+public sealed class ResumeModel(IReadingProgressStore store, CatalogueProvider catalogue, IOptions<ProgressOptions> options, TimeProvider clock) : PageModel
 {
     /// <summary>This page, for <c>Url.Page</c>.</summary>
     public const string PageName = "/Progress/Resume";
@@ -79,7 +79,7 @@ public sealed class ResumeModel(IReadingProgressStore store, CatalogueProvider c
                 return Show(StatusCodes.Status404NotFound, NotWorking);
             }
 
-            ReaderCookie.Write(Response, key, options.Value.RetentionDays);
+            ReaderCookie.Write(Response, key, options.Value.RetentionDays, clock.GetUtcNow());
             return Back(ProgressOutcome.Adopted);
         }
         catch (ProgressUnavailableException)

@@ -161,7 +161,11 @@ public sealed class FeedTests(SiteFactory site) : IClassFixture<SiteFactory>
         var client = site.CreateClient();
         var part = TestReader.Article.Sections[5];
 
-        foreach (var path in new[] { DiscreetMode.AddressOf(TestReader.Article, part), Series.PartUrl(6) + "?discreet=1" })
+        foreach (var path in new[]
+        {
+            DiscreetMode.AddressOf(TestReader.Article, part), Series.PartUrl(6) + "?discreet=1",
+            DiscreetMode.CoverAddressOf(TestReader.Article), DiscreetMode.AllAddressOf(TestReader.Article),
+        })
         {
             var document = await client.GetDocumentAsync(path);
             Assert.Equal(DiscreetMode.NeutralTitle, document.Title);
