@@ -160,6 +160,25 @@ public sealed class OfflineTests : BrowserTest, IClassFixture<OfflineSite>, IAsy
     }
 
     [Fact]
+    public async Task A_part_s_neutral_address_opens_offline_as_itself()
+    {
+        var context = await OpenAsync();
+        var page = await context.NewPageAsync();
+        await KeepAsync(page);
+        await page.GotoAsync(Site.Part(4));
+        var neutral = await page.Locator("[data-share]").GetAttributeAsync("data-share-discreet");
+        Assert.Matches("/read/[0-9a-f]{10}$", neutral);
+
+        await context.SetOfflineAsync(true);
+        await page.GotoAsync(neutral!);
+
+        await Assertions.Expect(page.GetByText("This is the offline copy")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("That page is not part of the offline copy")).ToHaveCountAsync(0);
+        await Assertions.Expect(page).ToHaveTitleAsync("Reading");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(Relational.Tests.Series.Parts[3].Title);
+    }
+
+    [Fact]
     public async Task When_the_content_changes_the_copy_is_made_again_whole_on_the_next_visit_online()
     {
         const string Part = "healing-trauma-in-relationship/03-why-self-work-alone-often-isnt-enough.md";

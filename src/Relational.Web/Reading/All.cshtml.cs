@@ -25,7 +25,10 @@ public sealed class AllModel(CatalogueProvider catalogue) : PageModel
 
         Article = found;
         Links = SeriesLinks.For(Request);
-        new PageMeta($"{found.Title} — the whole article", found.Description, Links.All(found), "article", found.Author).ApplyTo(ViewData);
+        new PageMeta($"{found.Title} — the whole article", found.Description, Links.All(found), "article", found.Author)
+        {
+            Feed = (Feeds.PathOf(found), Feeds.TitleOf(found)),
+        }.ApplyTo(ViewData);
         return Page();
     }
 }

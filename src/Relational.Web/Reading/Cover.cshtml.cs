@@ -35,6 +35,7 @@ public sealed class CoverModel(CatalogueProvider catalogue, PublicUrls urls, IOp
         {
             Image = (image, $"{found.Title}, a reading series in {found.Sections.Length} short parts."),
             LinkedData = LinkedData.ForCover(found, site.Value.Name, path => urls.Absolute(Request, path), image),
+            Feed = (Feeds.PathOf(found), Feeds.TitleOf(found)),
         }.ApplyTo(ViewData);
         return Page();
     }

@@ -58,6 +58,7 @@ public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls, I
         {
             Image = (image, $"{foundSection.Title}. {foundArticle.Title}, {position}."),
             LinkedData = LinkedData.ForPart(foundArticle, foundSection, site.Value.Name, p => urls.Absolute(Request, p), image),
+            Feed = (Feeds.PathOf(foundArticle), Feeds.TitleOf(foundArticle)),
         }.ApplyTo(ViewData);
         return Page();
     }

@@ -37,6 +37,7 @@ public static class DiscreetMode
         Author = null,
         Image = (Reading.PreviewCards.Path(Reading.PreviewCard.Neutral), NeutralTitle),
         LinkedData = [],
+        Feed = null,
     };
 
     /// <summary>The neutral addresses' routes of an article's cover and of its whole text on one page.</summary>
