@@ -25,6 +25,10 @@ try
     // static web assets, whatever the environment; a published build has no such manifest and
     // serves its own wwwroot.
     builder.WebHost.UseStaticWebAssets();
+    if (ContentCheck.IsRequested(args))
+    {
+        return ContentCheck.Run(args, builder.Configuration, builder.Environment.ContentRootPath);
+    }
 
     // Settings that cannot work stop start-up with one sentence, not a stack trace.
     if (ProgressExtensions.StartupProblem(builder.Configuration) is { } problem)

@@ -24,11 +24,13 @@ public sealed partial class CatalogueProvider : IDisposable
         _current = LoadAtStart(TakenSlugs.None);
 
         LogLoaded(_current.Articles.Length, _current.Version);
+        LogProblems(_current);
 
         _reloadTimer = new Timer(_ => Reload());
         if (options.Value.WatchForChanges)
         {
-            _watcher = new FileSystemWatcher(ContentPath, "*.md") { IncludeSubdirectories = true };
+            // Every file, not only the Markdown: an image beside it is part of the content too.
+            _watcher = new FileSystemWatcher(ContentPath) { IncludeSubdirectories = true };
             _watcher.Changed += OnChange;
             _watcher.Created += OnChange;
             _watcher.Deleted += OnChange;
@@ -79,6 +81,7 @@ public sealed partial class CatalogueProvider : IDisposable
 
         _current = next;
         LogLoaded(next.Articles.Length, next.Version);
+        LogProblems(next);
         Replaced?.Invoke(next);
         return true;
     }
@@ -96,6 +99,15 @@ public sealed partial class CatalogueProvider : IDisposable
         }
     }
 
+    /// <summary>The problems an author should mend, one Warning each (what `--check-content` prints).</summary>
+    private void LogProblems(ContentCatalogue catalogue)
+    {
+        foreach (var problem in catalogue.Problems)
+        {
+            LogProblem(problem.ToString());
+        }
+    }
+
     public void Dispose()
     {
         _watcher?.Dispose();
@@ -107,6 +119,9 @@ public sealed partial class CatalogueProvider : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Content catalogue loaded: {ArticleCount} article(s), version {Version}")]
     private partial void LogLoaded(int articleCount, string version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Content problem: {Problem}")]
+    private partial void LogProblem(string problem);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Content changed but could not be loaded; still serving the previous version. {Problem}")]
     private partial void LogReloadFailed(string problem);
