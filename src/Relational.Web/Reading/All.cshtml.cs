@@ -19,7 +19,7 @@ public sealed class AllModel(CatalogueProvider catalogue) : PageModel
         }
 
         Article = found;
-        new PageMeta($"{found.Title} — the whole article", found.Description, found.AllUrl, "article", found.Author).ApplyTo(ViewData);
+        new PageMeta($"{found.Title} — the whole article", found.Description, found.AllUrl, "article", found.Author) { Credit = found.Credit }.ApplyTo(ViewData);
         return Page();
     }
 }
