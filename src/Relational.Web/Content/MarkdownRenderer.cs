@@ -47,8 +47,8 @@ internal static class MarkdownRenderer
         }
         catch (YamlException e)
         {
-            // YamlDotNet counts from the line after the opening ---.
-            throw new ContentException(file, $"front matter is not valid YAML: {e.Message}", (int)e.Start.Line + 1);
+            // The block is read from just after the opening ---, so its lines are the file's.
+            throw new ContentException(file, $"front matter is not valid YAML: {e.Message}", (int)e.Start.Line);
         }
     }
 

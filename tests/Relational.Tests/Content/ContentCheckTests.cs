@@ -67,6 +67,17 @@ public sealed class ContentCheckTests : IDisposable
     }
 
     [Fact]
+    public void Front_matter_that_is_not_YAML_is_reported_at_its_line()
+    {
+        _content.Folder.Edit("second-article/02-second-part.md", t => t.Replace("summary:", "  broken: [\nsummary:", StringComparison.Ordinal));
+
+        var problem = Assert.Single(ContentLoader.Check(_content.Root), p => p.File.EndsWith("02-second-part.md", StringComparison.Ordinal));
+
+        Assert.Equal(4, problem.Line);
+        Assert.StartsWith("front matter is not valid YAML", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_site_logs_each_problem_as_a_Warning_when_the_content_loads_and_again_when_it_reloads()
     {
         using var site = new SiteFactory().With("Content:Path", _content.Root);
