@@ -57,6 +57,7 @@ public static class ReadingExtensions
 
             return Results.Bytes(media.Bytes, media.ContentType, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{media.Hash}\""));
         });
+        app.MapCrawlerFiles();
         return app;
     }
 }
