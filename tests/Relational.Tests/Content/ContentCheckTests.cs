@@ -67,6 +67,19 @@ public sealed class ContentCheckTests : IDisposable
     }
 
     [Fact]
+    public void The_check_refuses_a_slug_that_one_of_the_site_pages_takes_as_start_up_would()
+    {
+        _content.Folder.Edit("second-article/article.md", t => t.Replace("slug: second-article", "slug: staying-safe", StringComparison.Ordinal));
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = ContentCheck.Run(["--check-content", _content.Root], new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), AppContext.BaseDirectory, output, error);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"{Path.Combine(_content.SecondArticle, "article.md")}:3: slug 'staying-safe' is reserved by the site", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Front_matter_that_is_not_YAML_is_reported_at_its_line()
     {
         _content.Folder.Edit("second-article/02-second-part.md", t => t.Replace("summary:", "  broken: [\nsummary:", StringComparison.Ordinal));
