@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
 using Relational.Content;
 using Relational.Tests.Safety;
 
@@ -60,6 +61,31 @@ public sealed class ArticleImagesTests : IDisposable
         using var unversioned = await client.GetAsync("/second-article/diagram.png");
         Assert.Equal(HttpStatusCode.OK, unversioned.StatusCode);
         Assert.Equal("no-cache", unversioned.Headers.CacheControl!.ToString());
+    }
+
+    [Fact]
+    public async Task A_changed_image_is_a_new_version_of_the_content_at_a_new_address()
+    {
+        using var client = _site.CreateLiveClient();
+        var provider = _site.Services.GetRequiredService<CatalogueProvider>();
+        var before = provider.Current.Version;
+        var oldAddress = $"/second-article/diagram.png?v={DiagramHash}";
+
+        using (var bitmap = new SkiaSharp.SKBitmap(64, 48))
+        {
+            using var png = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(Path.Combine(_content.SecondArticle, "diagram.png"), png.ToArray());
+        }
+
+        Assert.True(provider.Reload());
+
+        Assert.NotEqual(before, provider.Current.Version);
+        var first = (await client.GetDocumentAsync("/second-article/first-part")).QuerySelector(".prose img[alt='A small diagram in two colours']")!;
+        Assert.Equal(($"/second-article/diagram.png?v={DiagramHash}", "64", "48"), (first.GetAttribute("src"), first.GetAttribute("width"), first.GetAttribute("height")));
+        Assert.NotEqual(oldAddress, first.GetAttribute("src"));
+        // The old address is no longer the version it names: it is not kept for a year.
+        using var old = await client.GetAsync(oldAddress);
+        Assert.Equal("no-cache", old.Headers.CacheControl!.ToString());
     }
 
     [Fact]
