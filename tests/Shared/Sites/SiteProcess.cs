@@ -11,6 +11,7 @@ namespace Relational.Tests.Safety;
 public sealed class SiteProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly System.Text.StringBuilder _errors = new();
 
     public SiteProcess(string databasePath, params (string Key, string Value)[] settings)
         : this(databasePath, openFileLimit: null, settings)
@@ -48,6 +49,8 @@ public sealed class SiteProcess : IDisposable
         };
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Production requires it (as an operator sets it); a test about its absence sets it empty.
+        start.Environment["Site__PublicOrigin"] = $"http://127.0.0.1:{Port}";
         start.Environment["Content__WatchForChanges"] = "false";
         if (databasePath is not null)
         {
@@ -62,7 +65,17 @@ public sealed class SiteProcess : IDisposable
 
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            Append(e.Data);
+            if (e.Data is not null)
+            {
+                lock (_errors)
+                {
+                    _errors.AppendLine(e.Data);
+                }
+            }
+        };
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -81,6 +94,18 @@ public sealed class SiteProcess : IDisposable
 
     /// <summary>Everything the site wrote to its console (its log).</summary>
     public string Output => Log.Text;
+
+    /// <summary>What the process wrote to standard error alone.</summary>
+    public string Errors
+    {
+        get
+        {
+            lock (_errors)
+            {
+                return _errors.ToString();
+            }
+        }
+    }
 
     public async Task WaitUntilReadyAsync()
     {
