@@ -26,7 +26,7 @@ try
     // static web assets, whatever the environment; a published build has no such manifest and
     // serves its own wwwroot.
     builder.WebHost.UseStaticWebAssets();
-    if (ContentCheck.IsRequested(args))
+    if (command == Command.CheckContent)
     {
         return ContentCheck.Run(args, builder.Configuration, builder.Environment.ContentRootPath);
     }

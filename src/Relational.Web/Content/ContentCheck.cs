@@ -9,16 +9,12 @@ namespace Relational.Content;
 /// </summary>
 public static class ContentCheck
 {
-    public const string Argument = "--check-content";
-
-    public static bool IsRequested(string[] args) => args.Contains(Argument);
-
     public static int Run(string[] args, IConfiguration configuration, string contentRoot) =>
         Run(args, configuration, contentRoot, Console.Out, Console.Error);
 
     public static int Run(string[] args, IConfiguration configuration, string contentRoot, TextWriter output, TextWriter error)
     {
-        var at = Array.IndexOf(args, Argument);
+        var at = Array.IndexOf(args, Relational.Site.CommandLine.CheckContentSwitch);
         var folder = at + 1 < args.Length && !args[at + 1].StartsWith('-') ? args[at + 1] : null;
         string path;
         try
