@@ -222,7 +222,7 @@ public sealed class OfflineTests : BrowserTest, IClassFixture<OfflineSite>, IAsy
         await page.GetByRole(AriaRole.Button, new() { Name = Remove }).ClickAsync();
 
         await ArriveAsync(page, "/offline?done=removed");
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The offline copy has been removed");
+        await Assertions.Expect(page.Locator("#outcome")).ToContainTextAsync("The offline copy has been removed");
         // The reading preferences are put back by the page: the theme is still the reader's.
         Assert.Equal(Nothing.Replace("local=[]", "local=[relational-prefs]"), await StoredAsync(page));
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("data-theme", "dark");
@@ -260,7 +260,7 @@ public sealed class OfflineTests : BrowserTest, IClassFixture<OfflineSite>, IAsy
         await page.GotoAsync("/staying-safe");
         await page.EvaluateAsync("document.querySelector('form[data-offline-remove]').submit()");
 
-        await ArriveAsync(page, "/offline?done=removed");
+        await ArriveAsync(page, "/offline?done=removed#outcome");
         Assert.Equal(Nothing, await StoredAsync(page));
     }
 

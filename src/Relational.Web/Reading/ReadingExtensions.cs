@@ -10,9 +10,13 @@ public static class ReadingExtensions
             options.SetParameterPolicy<SlugRouteConstraint>(SlugRouteConstraint.Name));
         builder.Services.AddSingleton<PartFragments>();
         builder.Services.AddSingleton<PreviewCards>();
-        // A part's neutral address serves the same page (Safety/DiscreetMode).
+        // Neutral addresses serve the same pages (Safety/DiscreetMode).
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(options =>
-            options.Conventions.AddPageRoute("/Reading/Section", Safety.DiscreetMode.Route));
+        {
+            options.Conventions.AddPageRoute("/Reading/Section", Safety.DiscreetMode.Route);
+            options.Conventions.AddPageRoute("/Reading/Cover", Safety.DiscreetMode.CoverRoute);
+            options.Conventions.AddPageRoute("/Reading/All", Safety.DiscreetMode.AllRoute);
+        });
         return builder;
     }
 

@@ -64,6 +64,27 @@ public sealed class TextBrowserTests(LiveSite site) : IClassFixture<LiveSite>, I
         Assert.Equal(["Remember my place on this device"], Buttons(cover));
     }
 
+    /// <summary>A neutral address leads only to neutral ones: no link on it names the series or a part.</summary>
+    [Fact]
+    public async Task A_discreet_pages_links_in_lynx_name_nothing_read()
+    {
+        var article = Relational.Content.ContentLoader.Load(Paths.Content).FindArticle(Series.Slug)!;
+        foreach (var path in new[]
+        {
+            Relational.Safety.DiscreetMode.AddressOf(article, article.Sections[2]),
+            Relational.Safety.DiscreetMode.CoverAddressOf(article),
+            Relational.Safety.DiscreetMode.AllAddressOf(article),
+        })
+        {
+            var links = await LynxAsync("-dump", "-listonly", "-nonumbers", new Uri(site.Address, path).ToString());
+
+            Assert.Contains(new Uri(site.Address, "/read/").ToString(), links, StringComparison.Ordinal);
+            Assert.DoesNotContain(Series.Slug, links, StringComparison.Ordinal);
+            Assert.All(Series.Parts, part => Assert.DoesNotContain(part.Slug, links, StringComparison.Ordinal));
+            Assert.Contains(new Uri(site.Address, "/progress?discreet=1").ToString(), links, StringComparison.Ordinal);
+        }
+    }
+
     public void Dispose() => Directory.Delete(_home, recursive: true);
 
     private Task<string> DumpAsync(string path) =>

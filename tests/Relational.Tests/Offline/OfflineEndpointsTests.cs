@@ -51,12 +51,12 @@ public sealed class OfflineEndpointsTests : IDisposable
         using var response = await client.PostFormAsync("/progress/remove-offline-copy");
 
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
-        Assert.Equal("/offline?done=removed", response.Headers.Location?.OriginalString);
+        Assert.Equal("/offline?done=removed#outcome", response.Headers.Location?.OriginalString);
         Assert.Equal("\"cache\", \"storage\"", Assert.Single(response.Headers.GetValues("Clear-Site-Data")));
         Assert.False(response.Headers.Contains("Set-Cookie"));
 
         var done = await client.GetDocumentAsync("/offline?done=removed");
-        Assert.StartsWith("The offline copy has been removed", done.QuerySelector("[role=status]")!.TextContent);
+        Assert.StartsWith("The offline copy has been removed", done.QuerySelector("#outcome")!.TextContent);
     }
 
     [Fact]
