@@ -32,7 +32,7 @@ public sealed class ArticleCreditTests(AuthoringSite fixture) : IClassFixture<Au
     {
         var page = await fixture.Site.CreateClient().GetDocumentAsync("/second-article/first-part");
 
-        Assert.Equal("By Ada Example. A short read, about 1 minute.", page.QuerySelector(".part__byline")!.TextContent.Trim());
+        Assert.Equal("By Ada Example. A short read, under a minute.", page.QuerySelector(".part__byline")!.TextContent.Trim());
         Assert.Equal(SecondCredit, page.QuerySelector("footer .site-footer__attribution")!.TextContent.Trim());
         Assert.Equal("Ada Example", page.QuerySelector("meta[name=author]")!.GetAttribute("content"));
         Assert.Equal("Ada Example", LinkedData(page, "Article").GetProperty("author").GetProperty("name").GetString());
