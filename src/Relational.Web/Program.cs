@@ -3,6 +3,7 @@ using Relational.Offline;
 using Relational.Progress;
 using Relational.Performance;
 using Relational.Reading;
+using Relational.Readership;
 using Relational.Safety;
 using Relational.Site;
 
@@ -44,6 +45,7 @@ try
     builder.AddReading();
     builder.AddSafety();
     builder.AddReadingProgress();
+    builder.AddReadership();
     builder.AddPageCaching();
 
     var app = builder.Build();
@@ -60,6 +62,7 @@ try
     // A page the output cache keeps is answered here, before routing, the security headers (it
     // was kept with them), the request log, the error pages and the guard: the output cache
     // alone fell short of the throughput target (docs/benchmarks.md).
+    app.UseReadership();
     app.UseKeptPages();
     app.UseRouting();
     app.UseSecurityHeaders();

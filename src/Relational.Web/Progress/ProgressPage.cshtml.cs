@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Relational.Content;
+using Relational.Readership;
 using Relational.Safety;
 using Relational.Site;
 
@@ -103,6 +104,7 @@ public sealed class ProgressPageModel(
         }
 
         ReaderCookie.Write(Response, key, RetentionDays);
+        HttpContext.CountForReadership(Measure.ProgressOptIns);
         return Back(back, ProgressOutcome.Remembered);
     }
 
@@ -146,6 +148,7 @@ public sealed class ProgressPageModel(
             return Back(Here, ProgressOutcome.NotRemembered);
         }
 
+        HttpContext.CountForReadership(Measure.ResumeLinksMade);
         ResumeUrl = urls.Absolute(Request, Url.Page(ResumeModel.PageName, new { token = token.Value })!);
         View = await pages.FindAsync(HttpContext);
         return ShowPage();
