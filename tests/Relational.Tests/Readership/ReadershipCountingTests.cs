@@ -1,0 +1,143 @@
+using System.Net;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Relational.Readership;
+using Relational.Tests.Progress;
+using static Relational.Tests.Readership.ReadershipTesting;
+
+namespace Relational.Tests.Readership;
+
+/// <summary>
+/// What the publisher's figures count, as a reader's requests reach the real site: each page shown
+/// once per request (pages answered from memory before routing too), exact under concurrent
+/// requests, and nothing for a request that did not show a reader a page.
+/// </summary>
+public sealed class ReadershipCountingTests : IDisposable
+{
+    private readonly SiteFactory _site = new();
+
+    public void Dispose() => _site.Dispose();
+
+    private HttpClient Client() => _site.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+
+    [Fact]
+    public async Task Concurrent_views_are_counted_exactly_per_page_kept_pages_included_and_nothing_else_is()
+    {
+        using var client = Client();
+        var part = Series.PartSlug(3);
+        var neutral = Relational.Safety.DiscreetMode.AddressOf(TestReader.Article, TestReader.Article.FindSection(part)!);
+        var answeredFromMemory = 0;
+
+        async Task Get(string path, Action<HttpRequestMessage>? shape = null, HttpStatusCode expected = HttpStatusCode.OK, HttpMethod? method = null)
+        {
+            using var request = new HttpRequestMessage(method ?? HttpMethod.Get, path);
+            shape?.Invoke(request);
+            using var response = await client.SendAsync(request);
+            Assert.Equal(expected, response.StatusCode);
+            if (response.Headers.Age is not null)
+            {
+                Interlocked.Increment(ref answeredFromMemory);
+            }
+        }
+
+        var requests = new List<Func<Task>>();
+        void Times(int n, Func<Task> request) => requests.AddRange(Enumerable.Repeat(request, n));
+        Times(60, () => Get(Series.PartUrl(3)));
+        Times(20, () => Get(Series.Url));
+        Times(10, () => Get(Series.Url + "/all"));
+        Times(12, () => Get(neutral));
+        Times(7, () => Get(Series.PartUrl(3), r => r.Headers.UserAgent.ParseAdd("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)")));
+        // Not a page shown to a reader: a HEAD, a script's fetch (the offline copy), a prefetch, a missing page.
+        Times(5, () => Get(Series.PartUrl(3), method: HttpMethod.Head));
+        Times(5, () => Get(Series.PartUrl(3), r => r.Headers.Add("Sec-Fetch-Dest", "empty")));
+        Times(5, () => Get(Series.PartUrl(3), r => r.Headers.Add("Sec-Purpose", "prefetch")));
+        Times(4, () => Get(Series.Url + "/no-such-part", expected: HttpStatusCode.NotFound));
+        await Task.WhenAll(requests.OrderBy(_ => Random.Shared.Next()).Select(request => Task.Run(request)));
+
+        Assert.True(answeredFromMemory > 50, $"only {answeredFromMemory} answers came from the kept pages");
+        var stored = await _site.Services.StoredTodayAsync();
+        Assert.Equal(
+            new Dictionary<(string, string, Measure), long>
+            {
+                [Page(part)] = 60,
+                [Page(Tally.Cover)] = 20,
+                [Page(Tally.WholeArticle)] = 10,
+                [Page(part, Measure.NeutralAddressViews)] = 12,
+                [Page(part, Measure.CrawlerViews)] = 7,
+            }.OrderBy(p => p.Key.ToString()),
+            stored.OrderBy(p => p.Key.ToString()));
+    }
+
+    [Fact]
+    public async Task A_revalidated_page_counts_and_a_page_kept_in_memory_counts_as_often_as_it_is_answered()
+    {
+        using var client = Client();
+        using (var first = await client.GetAsync(Series.PartUrl(1)))
+        {
+            Assert.Null(first.Headers.Age);
+        }
+
+        for (var i = 0; i < 9; i++)
+        {
+            using var kept = await client.GetAsync(Series.PartUrl(1));
+            Assert.NotNull(kept.Headers.Age);
+        }
+
+        using var again = await client.GetAsync(Series.PartUrl(1));
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, Series.PartUrl(1));
+        revalidate.Headers.IfNoneMatch.Add(again.Headers.ETag!);
+        using var notModified = await client.SendAsync(revalidate);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+
+        Assert.Equal(12, (await _site.Services.StoredTodayAsync())[Page(Series.PartSlug(1))]);
+    }
+
+    [Fact]
+    public async Task Opting_in_resume_links_made_and_used_and_offline_copies_made_and_removed_are_counted()
+    {
+        using var client = Client();
+        var reader = new TestReader(client);
+        using (var optIn = await reader.OptInAsync(TestReader.Article.Sections[0]))
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, optIn.StatusCode);
+        }
+
+        using var link = await reader.PostAsync("/progress/link");
+        var resume = (await Html.ParseAsync(await link.Content.ReadAsStringAsync())).QuerySelector("#resume-url")!.GetAttribute("value")!;
+        using (var used = await new TestReader(client).PostAsync(new Uri(resume).AbsolutePath))
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, used.StatusCode);
+        }
+
+        // The offline copy asks for its list more than once; only a first copy's last ask says it was made.
+        foreach (var path in new[] { "/offline/files", "/offline/files?copy=made", "/offline/files" })
+        {
+            using var files = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, files.StatusCode);
+        }
+
+        using (var removed = await client.PostFormAsync(Relational.Offline.OfflineExtensions.RemovePath))
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, removed.StatusCode);
+        }
+
+        var stored = await _site.Services.StoredTodayAsync();
+        Assert.Equal(1, stored[SiteWide(Measure.ProgressOptIns)]);
+        Assert.Equal(1, stored[SiteWide(Measure.ResumeLinksMade)]);
+        Assert.Equal(1, stored[SiteWide(Measure.ResumeLinksUsed)]);
+        Assert.Equal(1, stored[SiteWide(Measure.OfflineCopiesMade)]);
+        Assert.Equal(1, stored[SiteWide(Measure.OfflineCopiesRemoved)]);
+    }
+
+    [Fact]
+    public async Task With_counting_off_nothing_is_counted()
+    {
+        _site.With("Readership:Counting", "false");
+        using var client = Client();
+        using (var page = await client.GetAsync(Series.PartUrl(2)))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+
+        Assert.Empty(await _site.Services.StoredTodayAsync());
+    }
+}
