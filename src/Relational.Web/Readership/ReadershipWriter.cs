@@ -19,8 +19,10 @@ public sealed partial class ReadershipWriter(
     ILogger<ReadershipWriter> logger) : BackgroundService, IHostedLifecycleService
 {
     private readonly Dictionary<(DateOnly Day, Tally Tally), long> _unwritten = [];
+    // Never disposed: it has no wait handle, and the last write comes after the host has stopped.
     private readonly SemaphoreSlim _writing = new(1, 1);
     private DateTimeOffset _nextPurge = DateTimeOffset.MinValue;
+    private int _stopped;
 
     /// <summary>Adds every count not yet in the store; false when the store refused them (they are kept for the next try).</summary>
     public async Task<bool> WriteAsync(CancellationToken cancellationToken)
@@ -104,16 +106,11 @@ public sealed partial class ReadershipWriter(
 
     async Task IHostedLifecycleService.StoppedAsync(CancellationToken cancellationToken)
     {
-        if (!await WriteAsync(CancellationToken.None))
+        // Once: a host stopped again (as the test host is when disposed) has nothing more to write.
+        if (Interlocked.Exchange(ref _stopped, 1) == 0 && !await WriteAsync(CancellationToken.None))
         {
             LogLost(_unwritten.Values.Sum());
         }
-    }
-
-    public override void Dispose()
-    {
-        _writing.Dispose();
-        base.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} readership row(s) older than {Days} days")]

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Data.Sqlite;
+using Relational.Tests.Progress;
 using Relational.Tests.Safety;
 
 namespace Relational.Tests.Readership;
@@ -33,8 +34,8 @@ public sealed class ManagementAddressTests : IDisposable
             {
                 for (var i = 0; i < times; i++)
                 {
-                    using var page = await reader.GetAsync(Series.PartUrl(part));
-                    Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+                    using var view = await reader.GetAsync(Series.PartUrl(part));
+                    Assert.Equal(HttpStatusCode.OK, view.StatusCode);
                 }
             }
 

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Relational.Readership;
 using Relational.Tests.Progress;
+using Relational.Tests.Safety;
 using static Relational.Tests.Readership.ReadershipTesting;
 
 namespace Relational.Tests.Readership;
@@ -13,7 +14,8 @@ namespace Relational.Tests.Readership;
 /// </summary>
 public sealed class ReadershipCountingTests : IDisposable
 {
-    private readonly SiteFactory _site = new();
+    // AllowedHosts naming the test host, as in production: pages are kept in memory only for the site's own names.
+    private readonly SiteFactory _site = new SiteFactory().With("AllowedHosts", "localhost");
 
     public void Dispose() => _site.Dispose();
 
@@ -41,16 +43,22 @@ public sealed class ReadershipCountingTests : IDisposable
 
         var requests = new List<Func<Task>>();
         void Times(int n, Func<Task> request) => requests.AddRange(Enumerable.Repeat(request, n));
-        Times(60, () => Get(Series.PartUrl(3)));
-        Times(20, () => Get(Series.Url));
-        Times(10, () => Get(Series.Url + "/all"));
-        Times(12, () => Get(neutral));
+        Times(59, () => Get(Series.PartUrl(3)));
+        Times(19, () => Get(Series.Url));
+        Times(9, () => Get(Series.Url + "/all"));
+        Times(11, () => Get(neutral));
         Times(7, () => Get(Series.PartUrl(3), r => r.Headers.UserAgent.ParseAdd("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)")));
         // Not a page shown to a reader: a HEAD, a script's fetch (the offline copy), a prefetch, a missing page.
         Times(5, () => Get(Series.PartUrl(3), method: HttpMethod.Head));
         Times(5, () => Get(Series.PartUrl(3), r => r.Headers.Add("Sec-Fetch-Dest", "empty")));
         Times(5, () => Get(Series.PartUrl(3), r => r.Headers.Add("Sec-Purpose", "prefetch")));
         Times(4, () => Get(Series.Url + "/no-such-part", expected: HttpStatusCode.NotFound));
+        // Each page once before the rest, so that the rest can be answered from memory.
+        foreach (var path in new[] { Series.PartUrl(3), Series.Url, Series.Url + "/all", neutral })
+        {
+            await Get(path);
+        }
+
         await Task.WhenAll(requests.OrderBy(_ => Random.Shared.Next()).Select(request => Task.Run(request)));
 
         Assert.True(answeredFromMemory > 50, $"only {answeredFromMemory} answers came from the kept pages");

@@ -75,7 +75,10 @@ public sealed class ReadershipLeakTests(PostgreSqlCluster cluster)
         Assert.Equal(40, fromA[Page(Tally.Cover)]);
         Assert.Equal(6, fromA[SiteWide(Measure.ProgressOptIns)]);
 
-        var dump = await Tool.RunAsync(PgDump(), ["--data-only", "--dbname", new NpgsqlConnectionStringBuilder(connectionString).ConnectionString], TimeSpan.FromSeconds(60));
+        var database = new NpgsqlConnectionStringBuilder(connectionString);
+        var dump = await Tool.RunAsync(PgDump(),
+            ["--data-only", "-h", database.Host!, "-p", database.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", database.Username!, database.Database!],
+            TimeSpan.FromSeconds(60));
         Assert.Contains("readership_daily", dump, StringComparison.Ordinal);
         var text = Encoding.UTF8.GetBytes(dump);
         foreach (var cookie in cookies)
