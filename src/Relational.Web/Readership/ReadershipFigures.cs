@@ -22,16 +22,16 @@ public sealed class ReadershipFigures
         var pages = new List<PageFigure>();
         foreach (var article in catalogue.Articles)
         {
-            pages.Add(Page(article.Slug, Tally.Cover, $"{article.Title}: cover"));
-            pages.AddRange(article.Sections.Select(s => Page(article.Slug, s.Slug, $"Part {s.Number}: {s.Title}")));
-            pages.Add(Page(article.Slug, Tally.WholeArticle, $"{article.Title}: whole article on one page"));
+            pages.Add(Page(article.Slug, Tally.Cover, $"{article.Title}: cover", "Cover"));
+            pages.AddRange(article.Sections.Select(s => Page(article.Slug, s.Slug, $"Part {s.Number}: {s.Title}", $"Part {s.Number}")));
+            pages.Add(Page(article.Slug, Tally.WholeArticle, $"{article.Title}: whole article on one page", "Whole article"));
         }
 
         // Pages counted once but no longer in the content: still shown, by their address.
         pages.AddRange(rows.Where(r => r.Tally.Measure is Measure.Views or Measure.NeutralAddressViews or Measure.CrawlerViews)
             .Select(r => (r.Tally.Article, r.Tally.Part)).Distinct()
             .Where(p => !pages.Any(known => known.Article == p.Article && known.Part == p.Part))
-            .Select(p => Page(p.Article, p.Part, $"{p.Article}/{p.Part}")));
+            .Select(p => Page(p.Article, p.Part, $"{p.Article}/{p.Part}", p.Part)));
         Pages = [.. pages];
         Days = [.. Enumerable.Range(0, last.DayNumber - first.DayNumber + 1).Select(i => first.AddDays(i))
             .Select(day => new DayFigure(day, Sum(r => r.Day == day && r.Tally.Measure is Measure.Views or Measure.NeutralAddressViews)))];
@@ -65,15 +65,15 @@ public sealed class ReadershipFigures
 
     private long Sum(Func<DailyCount, bool> which) => Rows.Where(which).Sum(r => r.Count);
 
-    private PageFigure Page(string article, string part, string name)
+    private PageFigure Page(string article, string part, string name, string shortName)
     {
         long Of(Measure measure) => Sum(r => r.Tally.Article == article && r.Tally.Part == part && r.Tally.Measure == measure);
-        return new PageFigure(article, part, name, Of(Measure.Views), Of(Measure.NeutralAddressViews), Of(Measure.CrawlerViews));
+        return new PageFigure(article, part, name, shortName, Of(Measure.Views), Of(Measure.NeutralAddressViews), Of(Measure.CrawlerViews));
     }
 }
 
 /// <summary>A page's counts over the period: views at its own address, at the neutral one, and by crawlers.</summary>
-public sealed record PageFigure(string Article, string Part, string Name, long Views, long NeutralAddressViews, long CrawlerViews)
+public sealed record PageFigure(string Article, string Part, string Name, string ShortName, long Views, long NeutralAddressViews, long CrawlerViews)
 {
     /// <summary>Readers' views, at either address.</summary>
     public long ReaderViews => Views + NeutralAddressViews;

@@ -142,7 +142,9 @@ public sealed class ReadershipReport(IReadershipStore store, CatalogueProvider c
 
         html.Append("<h2 id=\"funnel\">Views per part</h2>\n");
         Funnel(html, figures);
-        html.Append("<table aria-labelledby=\"funnel\"><caption>Views per page, ").Append(from).Append(" to ").Append(to)
+        html.Append("<h2 id=\"days\">Views per day</h2>\n");
+        PerDay(html, figures);
+        html.Append("<h2 id=\"figures\">The figures</h2>\n<table><caption>Views per page, ").Append(from).Append(" to ").Append(to)
             .Append("</caption>\n<thead><tr><th scope=\"col\">Page</th><th scope=\"col\">Readers’ views</th><th scope=\"col\">Of which at the neutral address</th><th scope=\"col\">Crawlers’ views</th></tr></thead><tbody>\n");
         foreach (var page in figures.Pages)
         {
@@ -150,15 +152,13 @@ public sealed class ReadershipReport(IReadershipStore store, CatalogueProvider c
                 .Append(Cell(figures, page.ReaderViews)).Append(Cell(figures, page.NeutralAddressViews)).Append(Cell(figures, page.CrawlerViews)).Append("</tr>\n");
         }
 
-        html.Append("</tbody></table>\n<h2 id=\"days\">Views per day</h2>\n");
-        PerDay(html, figures);
-        html.Append("<table aria-labelledby=\"days\"><caption>Readers’ views of all pages, per day (UTC)</caption>\n<thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Views</th></tr></thead><tbody>\n");
+        html.Append("</tbody></table>\n<table><caption>Readers’ views of all pages, per day (UTC)</caption>\n<thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Views</th></tr></thead><tbody>\n");
         foreach (var day in figures.Days)
         {
             html.Append("<tr><th scope=\"row\">").Append(ReadershipRows.Day(day.Day)).Append("</th>").Append(Cell(figures, day.ReaderViews)).Append("</tr>\n");
         }
 
-        html.Append("</tbody></table>\n<h2 id=\"actions\">What readers chose to do</h2>\n<table aria-labelledby=\"actions\"><caption>Over the whole period</caption>\n<thead><tr><th scope=\"col\">Action</th><th scope=\"col\">Times</th></tr></thead><tbody>\n");
+        html.Append("</tbody></table>\n<h2 id=\"actions\">What readers chose to do</h2>\n<table><caption>Over the whole period</caption>\n<thead><tr><th scope=\"col\">Action</th><th scope=\"col\">Times</th></tr></thead><tbody>\n");
         foreach (var (measure, count) in figures.Actions)
         {
             html.Append("<tr><th scope=\"row\">").Append(ActionName(measure)).Append("</th>").Append(Cell(figures, count)).Append("</tr>\n");
@@ -184,7 +184,7 @@ public sealed class ReadershipReport(IReadershipStore store, CatalogueProvider c
     /// <summary>One bar per page, in reading order; a count below the threshold is an outline, not its length.</summary>
     private static void Funnel(StringBuilder svg, ReadershipFigures figures)
     {
-        const int labelWidth = 330, barWidth = 380, rowHeight = 26, width = labelWidth + barWidth + 110;
+        const int labelWidth = 150, barWidth = 480, rowHeight = 26, width = labelWidth + barWidth + 110;
         var height = figures.Pages.Length * rowHeight + 10;
         var max = Math.Max(1, figures.Pages.Where(p => figures.IsShown(p.ReaderViews)).Select(p => p.ReaderViews).DefaultIfEmpty(1).Max());
         svg.Append(CultureInfo.InvariantCulture, $"<svg role=\"img\" aria-labelledby=\"funnel-title\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">")
@@ -193,7 +193,7 @@ public sealed class ReadershipReport(IReadershipStore store, CatalogueProvider c
         {
             var page = figures.Pages[i];
             var y = i * rowHeight + 5;
-            var name = page.Name.Length > 46 ? page.Name[..45] + "…" : page.Name;
+            var name = page.ShortName.Length > 30 ? page.ShortName[..29] + "…" : page.ShortName;
             svg.Append(CultureInfo.InvariantCulture, $"<text class=\"label\" x=\"{labelWidth - 8}\" y=\"{y + 17}\" text-anchor=\"end\">{Html.Encode(name)}</text>");
             var shown = figures.IsShown(page.ReaderViews);
             var length = shown ? Math.Max(2, (int)(barWidth * page.ReaderViews / max)) : 24;
