@@ -22,7 +22,8 @@ public sealed partial class ReadershipWriter(
     // Never disposed: it has no wait handle, and the last write comes after the host has stopped.
     private readonly SemaphoreSlim _writing = new(1, 1);
     private DateTimeOffset _nextPurge = DateTimeOffset.MinValue;
-    private int _stopped;
+    private readonly Lock _stopping = new();
+    private Task? _lastWrite;
 
     /// <summary>Adds every count not yet in the store; false when the store refused them (they are kept for the next try).</summary>
     public async Task<bool> WriteAsync(CancellationToken cancellationToken)
@@ -104,10 +105,21 @@ public sealed partial class ReadershipWriter(
 
     Task IHostedLifecycleService.StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    async Task IHostedLifecycleService.StoppedAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The last write, once. A host stopped twice at once (the test host is) waits for that one
+    /// write both times, so nothing is disposed under it.
+    /// </summary>
+    Task IHostedLifecycleService.StoppedAsync(CancellationToken cancellationToken)
     {
-        // Once: a host stopped again (as the test host is when disposed) has nothing more to write.
-        if (Interlocked.Exchange(ref _stopped, 1) == 0 && !await WriteAsync(CancellationToken.None))
+        lock (_stopping)
+        {
+            return _lastWrite ??= WriteLastAsync();
+        }
+    }
+
+    private async Task WriteLastAsync()
+    {
+        if (!await WriteAsync(CancellationToken.None))
         {
             LogLost(_unwritten.Values.Sum());
         }
