@@ -34,15 +34,22 @@ public static class ReadershipPages
             return null;
         }
 
+        var counted = endpoint.Metadata.GetMetadata<CountedAs>();
+        var page = endpoint.Metadata.GetMetadata<PageActionDescriptor>()?.ViewEnginePath;
+        if (counted is null && page is not ("/Reading/Cover" or "/Reading/All" or "/Reading/Section"))
+        {
+            return null;
+        }
+
         var values = context.Request.RouteValues;
         var catalogue = context.RequestServices.GetRequiredService<CatalogueProvider>().Current;
         var article = values["article"] is string slug ? catalogue.FindArticle(slug) : null;
-        if (endpoint.Metadata.GetMetadata<CountedAs>() is { } counted)
+        if (counted is not null)
         {
             return article is null ? null : new Tally(article.Slug, Tally.Site, counted.Measure);
         }
 
-        switch (endpoint.Metadata.GetMetadata<PageActionDescriptor>()?.ViewEnginePath)
+        switch (page)
         {
             case "/Reading/Cover" when article is not null:
                 return new Tally(article.Slug, Tally.Cover, Measure.Views);

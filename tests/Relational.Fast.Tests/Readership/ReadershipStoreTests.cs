@@ -144,6 +144,21 @@ public sealed class ReadershipStoreTests : IDisposable
         Assert.Equal(["http://+:5081"], ManagementAddress.From(configuration, ManagementAddress.PublicUrls(configuration)).Urls);
     }
 
+    [Theory]
+    [InlineData("FlushInterval", "Readership:FlushInterval")]
+    [InlineData("RetentionDays", "Readership:RetentionDays")]
+    [InlineData("ShownFrom", "Readership:ShownFrom")]
+    public void A_setting_out_of_range_is_refused_naming_it(string property, string said)
+    {
+        var options = new ReadershipOptions();
+        typeof(ReadershipOptions).GetProperty(property)!.SetValue(options, property == "FlushInterval" ? TimeSpan.Zero : 0);
+        var problems = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+
+        Assert.False(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), problems, validateAllProperties: true));
+        Assert.StartsWith(said, Assert.Single(problems).ErrorMessage, StringComparison.Ordinal);
+        Assert.True(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(new ReadershipOptions(), new(options), [], validateAllProperties: true));
+    }
+
     /// <summary>Puts a folder where the database file was, so every use of it fails; the returned action puts the file back.</summary>
     private void SwapFileForFolder(out Action restore)
     {
