@@ -61,7 +61,10 @@ try
 
     // A page the output cache keeps is answered here, before routing, the security headers (it
     // was kept with them), the request log, the error pages and the guard: the output cache
-    // alone fell short of the throughput target (docs/benchmarks.md).
+    // alone fell short of the throughput target (docs/benchmarks.md). A middleware added below
+    // this line does not run for a kept page: one that must, goes above it; a header a page
+    // needs is set before the output cache stores the page, so it is kept with it
+    // (PageCacheTests compares a kept page's headers with the rendered one's).
     app.UseReadership();
     app.UseKeptPages();
     app.UseRouting();

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace Relational.Content;
 
@@ -6,15 +8,18 @@ namespace Relational.Content;
 /// Holds the current <see cref="ContentCatalogue"/>. The first load happens at start-up and a
 /// broken file stops the site there; later, a change on disk builds a whole new catalogue and
 /// swaps it in, or keeps the old one (and logs why) if the new files do not validate.
+/// Everything worked out from the content follows one signal, <see cref="GetChangeToken"/>.
 /// </summary>
 public sealed partial class CatalogueProvider : IDisposable
 {
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(250);
 
     private readonly ILogger<CatalogueProvider> _logger;
-    private readonly FileSystemWatcher? _watcher;
+    private readonly PhysicalFileProvider? _files;
+    private readonly IDisposable? _watching;
     private readonly Timer _reloadTimer;
     private volatile ContentCatalogue _current;
+    private CancellationTokenSource _replaced = new();
     private volatile TakenSlugs _taken = TakenSlugs.None;
 
     public CatalogueProvider(IOptions<ContentOptions> options, IHostEnvironment environment, ILogger<CatalogueProvider> logger)
@@ -28,17 +33,18 @@ public sealed partial class CatalogueProvider : IDisposable
         _reloadTimer = new Timer(_ => Reload());
         if (options.Value.WatchForChanges)
         {
-            _watcher = new FileSystemWatcher(ContentPath, "*.md") { IncludeSubdirectories = true };
-            _watcher.Changed += OnChange;
-            _watcher.Created += OnChange;
-            _watcher.Deleted += OnChange;
-            _watcher.Renamed += OnChange;
-            _watcher.EnableRaisingEvents = true;
+            _files = new PhysicalFileProvider(ContentPath);
+            // Editors write a file in several steps; wait for the burst to settle before loading.
+            _watching = ChangeToken.OnChange(() => _files.Watch("**/*"), () => _reloadTimer.Change(Debounce, Timeout.InfiniteTimeSpan));
         }
     }
 
-    /// <summary>Raised after a new catalogue has replaced the old one.</summary>
-    public event Action<ContentCatalogue>? Replaced;
+    /// <summary>
+    /// Fires once, when the catalogue that is current now is replaced: everything kept from the
+    /// content (kept pages, the output cache's entries, rendered fragments) follows it with
+    /// <see cref="ChangeToken.OnChange(Func{IChangeToken?}, Action)"/>.
+    /// </summary>
+    public IChangeToken GetChangeToken() => new CancellationChangeToken(Volatile.Read(ref _replaced).Token);
 
     public string ContentPath { get; }
 
@@ -79,7 +85,8 @@ public sealed partial class CatalogueProvider : IDisposable
 
         _current = next;
         LogLoaded(next.Articles.Length, next.Version);
-        Replaced?.Invoke(next);
+        using var previous = Interlocked.Exchange(ref _replaced, new CancellationTokenSource());
+        previous.Cancel();
         return true;
     }
 
@@ -98,12 +105,11 @@ public sealed partial class CatalogueProvider : IDisposable
 
     public void Dispose()
     {
-        _watcher?.Dispose();
+        _watching?.Dispose();
+        _files?.Dispose();
         _reloadTimer.Dispose();
+        _replaced.Dispose();
     }
-
-    // Editors write a file in several steps; wait for the burst to settle before loading.
-    private void OnChange(object sender, FileSystemEventArgs e) => _reloadTimer.Change(Debounce, Timeout.InfiniteTimeSpan);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Content catalogue loaded: {ArticleCount} article(s), version {Version}")]
     private partial void LogLoaded(int articleCount, string version);

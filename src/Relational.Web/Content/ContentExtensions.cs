@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
 namespace Relational.Content;
 
 public static class ContentExtensions
@@ -6,6 +8,7 @@ public static class ContentExtensions
     {
         builder.Services.AddOptions<ContentOptions>().BindConfiguration(ContentOptions.Section);
         builder.Services.AddSingleton<CatalogueProvider>();
+        builder.Services.AddHealthChecks().AddCheck<CatalogueHealthCheck>("content");
         return builder;
     }
 
@@ -18,5 +21,12 @@ public static class ContentExtensions
         var endpoints = ((IEndpointRouteBuilder)app).DataSources.SelectMany(source => source.Endpoints);
         app.Services.GetRequiredService<CatalogueProvider>().Reserve(TakenSlugs.From(endpoints));
         return app;
+    }
+
+    /// <summary>Unhealthy while there is nothing to read.</summary>
+    private sealed class CatalogueHealthCheck(CatalogueProvider catalogue) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(catalogue.Current.Articles.IsEmpty ? HealthCheckResult.Unhealthy("no content") : HealthCheckResult.Healthy());
     }
 }

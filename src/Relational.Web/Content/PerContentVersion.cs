@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Primitives;
 
 namespace Relational.Content;
 
@@ -14,16 +15,15 @@ internal class PerContentVersion<TKey, TValue> : IDisposable
     where TKey : notnull
     where TValue : class
 {
-    private readonly CatalogueProvider _catalogue;
     private readonly int _maxEntries;
+    private readonly IDisposable _following;
     private volatile Generation _current;
 
     public PerContentVersion(CatalogueProvider catalogue, int maxEntries)
     {
-        _catalogue = catalogue;
         _maxEntries = maxEntries;
         _current = new Generation(maxEntries);
-        _catalogue.Replaced += OnCatalogueReplaced;
+        _following = ChangeToken.OnChange(catalogue.GetChangeToken, () => _current = new Generation(_maxEntries));
     }
 
     /// <summary>The generation to read from and store into, taken once per use.</summary>
@@ -34,11 +34,9 @@ internal class PerContentVersion<TKey, TValue> : IDisposable
 
     public void Dispose()
     {
-        _catalogue.Replaced -= OnCatalogueReplaced;
+        _following.Dispose();
         GC.SuppressFinalize(this);
     }
-
-    private void OnCatalogueReplaced(ContentCatalogue catalogue) => _current = new Generation(_maxEntries);
 
     internal sealed class Generation(int maxEntries)
     {

@@ -97,7 +97,7 @@ public sealed record OfflineFiles(string Version, IReadOnlyList<string> Pages)
     [
         .. endpoints.OfType<RouteEndpoint>()
             .Where(endpoint => endpoint.RoutePattern.Parameters.Count == 0
-                && endpoint.Metadata.GetMetadata<Performance.SameForEveryAnonymousReaderAttribute>() is not null)
+                && endpoint.Metadata.GetMetadata<Site.SameForEveryAnonymousReaderAttribute>() is not null)
             .Select(endpoint => "/" + endpoint.RoutePattern.RawText?.Trim('/'))
             .Append(OfflinePageModel.Path)
             .Distinct(StringComparer.Ordinal)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Relational.Content;
 using Relational.Progress;
+using Relational.Site;
 
 namespace Relational.Performance;
 
@@ -18,6 +19,9 @@ internal sealed class AnonymousPagesPolicy(CatalogueProvider catalogue, Canonica
 {
     /// <summary>Carried by every cached page; evicted when the content catalogue is replaced.</summary>
     public const string ContentTag = "content";
+
+    // The content version a kept page was rendered from, among the cache's vary values.
+    private const string ContentVersionKey = "content";
 
     ValueTask IOutputCachePolicy.CacheRequestAsync(OutputCacheContext context, CancellationToken cancellation)
     {
@@ -42,7 +46,7 @@ internal sealed class AnonymousPagesPolicy(CatalogueProvider catalogue, Canonica
         vary.VaryByValues["coding"] = coding;
         // A page rendered while the content changes is stored under the version it was keyed by,
         // which no later request asks for: nothing stale is served.
-        vary.VaryByValues["content"] = catalogue.Current.Version;
+        vary.VaryByValues[ContentVersionKey] = catalogue.Current.Version;
         vary.QueryKeys = "discreet";
         vary.VaryByHost = !origins.PagesIgnoreHost;
         context.Tags.Add(ContentTag);
@@ -62,6 +66,9 @@ internal sealed class AnonymousPagesPolicy(CatalogueProvider catalogue, Canonica
 
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>The content version the page about to be kept was rendered from.</summary>
+    internal static string ContentVersion(OutputCacheContext context) => context.CacheVaryByRules.VaryByValues[ContentVersionKey];
 
     /// <summary>A redirect, a missing page, an error or anything that sets a cookie is never kept.</summary>
     internal static bool MayKeep(HttpResponse response) =>

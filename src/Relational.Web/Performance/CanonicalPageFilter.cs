@@ -50,7 +50,7 @@ internal sealed class CanonicalPageFilter : IAsyncPageFilter
             var response = context.HttpContext.Response;
             // Revalidated on each view (the content can change); the cache answers 304 itself.
             response.Headers.CacheControl = "no-cache";
-            response.Headers.ETag = ETag(request, cached.CacheVaryByRules.VaryByValues["content"]);
+            response.Headers.ETag = ETag(request, AnonymousPagesPolicy.ContentVersion(cached));
         }
     }
 

@@ -50,7 +50,7 @@ internal sealed class KeptPages
         _catalogue = catalogue;
         _expiration = options.Value.Expiration;
         _byteLimit = options.Value.SizeLimitMegabytes * 1024L * 1024;
-        catalogue.Replaced += _ => Clear();
+        ChangeToken.OnChange(catalogue.GetChangeToken, Clear);
     }
 
     public int Count => _pages.Count;
@@ -117,7 +117,7 @@ internal sealed class KeptPages
             return;
         }
 
-        var version = _catalogue.Current.Version;
+        var content = _catalogue.GetChangeToken();
         var original = context.Response.Body;
         await using var copy = new CopyingStream(original, MaxBodyBytes);
         context.Response.Body = copy;
@@ -135,17 +135,17 @@ internal sealed class KeptPages
             && AnonymousPagesPolicy.MayKeep(response))
         {
             var headers = response.Headers.Where(header => !PerResponse.Contains(header.Key)).ToArray();
-            Keep(KeyOf(request), new Page(body, headers, _time.GetUtcNow(), context.GetEndpoint(), Readership.ReadershipPages.TallyOf(context)), version);
+            Keep(KeyOf(request), new Page(body, headers, _time.GetUtcNow(), context.GetEndpoint(), Readership.ReadershipPages.TallyOf(context)), content);
         }
     }
 
-    private void Keep(Key key, Page page, string contentVersion)
+    private void Keep(Key key, Page page, IChangeToken renderedFrom)
     {
         lock (_keeping)
         {
             // Rendered before the content changed: the change has cleared, or is about to clear,
             // what was kept, and this page must not outlive it.
-            if (!string.Equals(contentVersion, _catalogue.Current.Version, StringComparison.Ordinal))
+            if (renderedFrom.HasChanged)
             {
                 return;
             }
@@ -216,7 +216,7 @@ internal sealed class KeptPages
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            Keep(buffer);
+            Copy(buffer);
             inner.Write(buffer);
         }
 
@@ -225,7 +225,7 @@ internal sealed class KeptPages
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            Keep(buffer.Span);
+            Copy(buffer.Span);
             return inner.WriteAsync(buffer, cancellationToken);
         }
 
@@ -235,7 +235,7 @@ internal sealed class KeptPages
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
 
-        private void Keep(ReadOnlySpan<byte> bytes)
+        private void Copy(ReadOnlySpan<byte> bytes)
         {
             if (_tooLong || _copy.Length + bytes.Length > limit)
             {

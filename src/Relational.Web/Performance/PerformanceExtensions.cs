@@ -3,9 +3,11 @@ using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Relational.Content;
 using Relational.Progress;
+using Relational.Site;
 
 namespace Relational.Performance;
 
@@ -46,9 +48,11 @@ public static class PerformanceExtensions
     /// </summary>
     public static WebApplication UsePageCaching(this WebApplication app)
     {
+        // Entries of an older content version are never looked up again (their key holds the
+        // version); evicting them only gives the memory back, so nothing waits for it.
         var store = app.Services.GetRequiredService<IOutputCacheStore>();
-        app.Services.GetRequiredService<CatalogueProvider>().Replaced +=
-            _ => store.EvictByTagAsync(AnonymousPagesPolicy.ContentTag, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        ChangeToken.OnChange(app.Services.GetRequiredService<CatalogueProvider>().GetChangeToken,
+            () => _ = store.EvictByTagAsync(AnonymousPagesPolicy.ContentTag, CancellationToken.None).AsTask());
 
         app.UseOutputCache();
         app.Use(app.Services.GetRequiredService<KeptPages>().CopyAsync);
@@ -63,7 +67,8 @@ public static class PerformanceExtensions
 
     /// <summary>
     /// Before routing: a page the output cache keeps is answered from <see cref="KeptPages"/>, as
-    /// the output cache last sent it.
+    /// the output cache last sent it. Nothing placed after this runs for such a page; its headers
+    /// are the ones it was first sent with.
     /// </summary>
     public static WebApplication UseKeptPages(this WebApplication app)
     {

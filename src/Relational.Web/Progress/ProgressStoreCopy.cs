@@ -13,7 +13,7 @@ public static class ProgressStoreCopy
 {
     public const string Argument = "--copy-progress-to-postgresql";
 
-    private static readonly (string Table, string Columns)[] Tables =
+    internal static readonly (string Table, string Columns)[] Tables =
     [
         ("readers", "id, created_at, last_active_at, saved_article, saved_section, saved_at"),
         ("reader_keys", "key_hash, reader_id, created_at"),

@@ -26,7 +26,7 @@ public sealed class ResumeModel(IReadingProgressStore store, CatalogueProvider c
 
     public const string Replace = "replace";
 
-    public const string Keep = "keep";
+    public const string KeepMine = "keep";
 
     /// <summary>What the reader chose when this device had progress of its own; absent the first time.</summary>
     [BindProperty]
@@ -49,7 +49,7 @@ public sealed class ResumeModel(IReadingProgressStore store, CatalogueProvider c
 
     public async Task<IActionResult> OnPostAsync([FromRoute] string token)
     {
-        if (Choice == Keep)
+        if (Choice == KeepMine)
         {
             return Back(ProgressOutcome.KeptMine);
         }

@@ -271,7 +271,7 @@ internal readonly record struct SqliteDb(SqliteConnection Connection, SqliteTran
             command.Parameters.AddWithValue(name, value);
         }
 
-        Writer?.Keep(sql, command);
+        Writer?.KeepPrepared(sql, command);
         return new SqliteStatement(command, Owned: Writer is null);
     }
 }
@@ -311,7 +311,7 @@ internal sealed class SqliteWriter(SqliteConnection connection) : IDisposable
 
     public SqliteCommand? Prepared(string sql) => _prepared.GetValueOrDefault(sql);
 
-    public void Keep(string sql, SqliteCommand command) => _prepared[sql] = command;
+    public void KeepPrepared(string sql, SqliteCommand command) => _prepared[sql] = command;
 
     public void Dispose()
     {

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Relational.Content;
-using Relational.Performance;
 using Relational.Site;
 
 namespace Relational.Reading;

@@ -34,6 +34,7 @@ public static class ReadingExtensions
             context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
             return Results.Bytes(cards.Png(card), "image/png");
         });
+        app.MapCrawlerFiles();
         return app;
     }
 }

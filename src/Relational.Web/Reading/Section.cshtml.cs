@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Relational.Content;
-using Relational.Performance;
 using Relational.Progress;
 using Relational.Safety;
 using Relational.Site;

@@ -1,4 +1,3 @@
-using Relational.Content;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -17,7 +16,7 @@ public static class SiteExtensions
         builder.Services.AddHttpContextAccessor();
         // Every request from outside starts a trace of its own: a client's traceparent must not
         // become the trace id in the log, or a client could tag its requests there.
-        builder.Services.AddSingleton<System.Diagnostics.DistributedContextPropagator>(new Relational.Safety.OwnTraceForEveryRequest());
+        builder.Services.AddSingleton<System.Diagnostics.DistributedContextPropagator>(new OwnTraceForEveryRequest());
         builder.Services.AddSerilog((services, logger) =>
         {
             logger
@@ -28,7 +27,7 @@ public static class SiteExtensions
                 .ReadFrom.Configuration(builder.Configuration)
                 // No LogContext: all it would add is the host's request scope, whose ids LogPrivacy
                 // drops, at a cost on every line. Lines of one request share its trace id.
-                .Enrich.With<Relational.Safety.LogPrivacy>()
+                .Enrich.With<LogPrivacy>()
                 .Enrich.With(new ErrorRoute(services.GetRequiredService<IHttpContextAccessor>()));
             logger.WriteTo.StandardOutput(
                 json ? new CompactJsonFormatter() : new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}"),
@@ -51,7 +50,7 @@ public static class SiteExtensions
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
             options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddRazorComponents();
-        builder.Services.AddHealthChecks().AddCheck<CatalogueHealthCheck>("content");
+        builder.Services.AddHealthChecks();
         return builder;
     }
 
@@ -107,9 +106,8 @@ public static class SiteExtensions
     public static WebApplication MapSite(this WebApplication app)
     {
         // The container's health probe asks by address, whatever AllowedHosts says.
-        app.MapHealthChecks("/healthz").WithMetadata(new Relational.Safety.AnyHostAttribute());
+        app.MapHealthChecks("/healthz").WithMetadata(new AnyHostAttribute());
         StaticAssetCheck.EnsureManifest(app.Environment);
-        app.MapCrawlerFiles();
         app.MapStaticAssets();
         app.MapRazorPages().WithStaticAssets();
         StaticAssetCheck.EnsureWhole(app);
@@ -129,14 +127,5 @@ public static class SiteExtensions
                 logEvent.AddPropertyIfAbsent(new LogEventProperty("RouteTemplate", new ScalarValue(RouteTemplate(context))));
             }
         }
-    }
-
-    private sealed class CatalogueHealthCheck(CatalogueProvider catalogue) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
-    {
-        public Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
-            Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default) =>
-            Task.FromResult(catalogue.Current.Articles.IsEmpty
-                ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy("no content")
-                : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
     }
 }

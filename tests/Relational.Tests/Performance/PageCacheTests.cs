@@ -47,6 +47,9 @@ public sealed class PageCacheTests
         Assert.NotNull(etag);
         Assert.Equal(first.Headers.ETag, etag);
         Assert.Equal(await first.Content.ReadAsByteArrayAsync(), await second.Content.ReadAsByteArrayAsync());
+        // Kept pages are answered before most of the pipeline: a header the site sets on the
+        // rendered page and not on the kept one is a middleware placed after UseKeptPages.
+        Assert.Equal(SentHeaders(first), SentHeaders(second));
 
         using var again = new HttpRequestMessage(HttpMethod.Get, path);
         again.Headers.IfNoneMatch.Add(etag);
@@ -55,6 +58,31 @@ public sealed class PageCacheTests
         Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
         Assert.Empty(await revalidated.Content.ReadAsByteArrayAsync());
         Assert.Equal(etag, revalidated.Headers.ETag);
+    }
+
+    /// <summary>
+    /// A kept page answers 304 only to the ETag it was sent with: a browser holding an older copy
+    /// (or another coding's) must get the whole page, or it would show the stale one.
+    /// </summary>
+    [Theory]
+    [InlineData("\"another-version\"")]
+    [InlineData("W/\"another-version\"")]
+    public async Task A_kept_page_is_sent_whole_to_a_browser_holding_another_version(string staleTag)
+    {
+        using var factory = CachingSite();
+        using var client = factory.CreateClient();
+        using var first = await GetAsync(client, Section, "br");
+        using var kept = await GetAsync(client, Section, "br");
+        Assert.NotNull(kept.Headers.Age);
+
+        using var stale = new HttpRequestMessage(HttpMethod.Get, Section);
+        stale.Headers.TryAddWithoutValidation("If-None-Match", staleTag);
+        stale.Headers.AcceptEncoding.ParseAdd("br");
+        using var response = await client.SendAsync(stale);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(kept.Headers.ETag, response.Headers.ETag);
+        Assert.Equal(await kept.Content.ReadAsByteArrayAsync(), await response.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]

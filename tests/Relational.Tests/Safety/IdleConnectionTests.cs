@@ -17,19 +17,15 @@ public sealed class IdleConnectionTests : IDisposable
     /// <summary>More idle sockets than the process could hold even if it spent every descriptor on them.</summary>
     private const int IdleSockets = 1_200;
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("relational-idle-").FullName;
+    private readonly ScratchFolder _folder = new("relational-idle-");
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public async Task The_configured_connection_limit_holds_and_a_reader_is_served_while_idle_sockets_are_held()
     {
         const int limit = 50;
-        using var site = new SiteProcess(Path.Combine(_folder, "progress.db"), OpenFileLimit,
+        using var site = new SiteProcess(_folder.File("progress.db"), OpenFileLimit,
             ("Kestrel__Limits__MaxConcurrentConnections", limit.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         await site.WaitUntilReadyAsync();
 
@@ -74,7 +70,7 @@ public sealed class IdleConnectionTests : IDisposable
     [Fact]
     public async Task With_no_limit_configured_the_site_stays_below_its_open_file_limit()
     {
-        using var site = new SiteProcess(Path.Combine(_folder, "progress.db"), OpenFileLimit);
+        using var site = new SiteProcess(_folder.File("progress.db"), OpenFileLimit);
         await site.WaitUntilReadyAsync();
 
         var idle = await OpenIdleAsync(site.Port, IdleSockets);
@@ -99,7 +95,7 @@ public sealed class IdleConnectionTests : IDisposable
     [Fact]
     public async Task A_connection_that_sends_nothing_is_closed_after_the_configured_seconds()
     {
-        using var site = new SiteProcess(Path.Combine(_folder, "progress.db"), ("Kestrel__Limits__KeepAliveTimeout", "00:00:02"));
+        using var site = new SiteProcess(_folder.File("progress.db"), ("Kestrel__Limits__KeepAliveTimeout", "00:00:02"));
         await site.WaitUntilReadyAsync();
 
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

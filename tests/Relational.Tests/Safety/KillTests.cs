@@ -8,18 +8,14 @@ namespace Relational.Tests.Safety;
 /// </summary>
 public sealed class KillTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("relational-kill-").FullName;
+    private readonly ScratchFolder _folder = new("relational-kill-");
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public async Task After_SIGKILL_mid_writes_the_file_is_whole_and_every_acknowledged_write_is_there()
     {
-        var database = Path.Combine(_folder, "progress.db");
+        var database = _folder.File("progress.db");
         var acknowledged = new ConcurrentBag<(TestReader Reader, string Section)>();
         var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var cutShort = 0;

@@ -8,19 +8,15 @@ namespace Relational.Tests.Safety;
 public sealed class LogPrivacyTests : IDisposable
 {
     private const string ForwardedFor = "203.0.113.77";
-    private readonly string _folder = Directory.CreateTempSubdirectory("relational-logs-").FullName;
+    private readonly ScratchFolder _folder = new("relational-logs-");
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public async Task The_log_holds_no_reader_id_token_cookie_or_address()
     {
         // Every request's line too (those that went well are at Debug by default): none may name the reader.
-        using var site = new SiteProcess(Path.Combine(_folder, "progress.db"),
+        using var site = new SiteProcess(_folder.File("progress.db"),
             (Relational.Tests.Site.RequestLogTests.EveryRequestSetting.Replace(":", "__", StringComparison.Ordinal), "Debug"));
         await site.WaitUntilReadyAsync();
         using var client = TestReader.SharedClient(site.Address);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Data.Sqlite;
 
 namespace Relational.Tests.Safety;
 
@@ -9,19 +8,9 @@ namespace Relational.Tests.Safety;
 /// </summary>
 public sealed class StorageFaultTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("relational-faults-").FullName;
+    private readonly ScratchFolder _folder = new("relational-faults-");
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 
     private static Relational.Content.Section Part(int number) => TestReader.Article.Sections[number - 1];
 
@@ -29,7 +18,7 @@ public sealed class StorageFaultTests : IDisposable
     public async Task An_unwritable_path_leaves_reading_alone_and_opting_in_works_once_it_clears()
     {
         // A file where the database's folder should be: nothing can be created there (root or not).
-        var blocker = Path.Combine(_folder, "blocked");
+        var blocker = _folder.File("blocked");
         await File.WriteAllTextAsync(blocker, "not a folder");
         using var site = Site(Path.Combine(blocker, "progress.db"));
         using var client = TestReader.SharedClient(site.Address);
@@ -46,8 +35,8 @@ public sealed class StorageFaultTests : IDisposable
     [Fact]
     public async Task A_corrupt_file_leaves_reading_alone_and_saving_works_once_it_is_restored()
     {
-        var database = Path.Combine(_folder, "progress.db");
-        var backup = Path.Combine(_folder, "backup.db");
+        var database = _folder.File("progress.db");
+        var backup = _folder.File("backup.db");
         TestReader reader;
         using (var before = Site(database))
         {
@@ -74,7 +63,7 @@ public sealed class StorageFaultTests : IDisposable
     [Fact]
     public async Task A_file_deleted_while_running_leaves_reading_alone_and_a_new_file_takes_over()
     {
-        var database = Path.Combine(_folder, "progress.db");
+        var database = _folder.File("progress.db");
         using var site = Site(database);
         using var client = TestReader.SharedClient(site.Address);
         var reader = new TestReader(client);
@@ -101,7 +90,7 @@ public sealed class StorageFaultTests : IDisposable
     [Fact]
     public async Task A_database_locked_by_another_process_leaves_reading_alone_and_saving_works_once_released()
     {
-        var database = Path.Combine(_folder, "progress.db");
+        var database = _folder.File("progress.db");
         // A save gives up on the lock after one second rather than the default ten.
         using var site = Site(database);
         site.With("Progress:BusyTimeout", "00:00:01");

@@ -14,13 +14,9 @@ public sealed class RequestLogTests : IDisposable
     public const string EveryRequestSetting = "Serilog:MinimumLevel:Override:" + Relational.Site.SiteExtensions.RequestLogSource;
 
     private const string SectionRoute = "/{article:slug}/{section:slug}";
-    private readonly string _folder = Directory.CreateTempSubdirectory("relational-request-log-").FullName;
+    private readonly ScratchFolder _folder = new("relational-request-log-");
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public async Task A_site_stopping_in_the_same_process_leaves_another_sites_log_alone()
@@ -60,7 +56,7 @@ public sealed class RequestLogTests : IDisposable
     public async Task Every_request_in_a_burst_gets_one_whole_line_by_the_time_the_site_stops()
     {
         const int Requests = 3_000;
-        using var site = new SiteProcess(Path.Combine(_folder, "progress.db"), (EveryRequestSetting.Replace(":", "__", StringComparison.Ordinal), "Debug"));
+        using var site = new SiteProcess(_folder.File("progress.db"), (EveryRequestSetting.Replace(":", "__", StringComparison.Ordinal), "Debug"));
         await site.WaitUntilReadyAsync();
         using var client = TestReader.SharedClient(site.Address);
         var url = TestReader.Article.SectionUrl(TestReader.Article.Sections[1]);
@@ -96,7 +92,7 @@ public sealed class RequestLogTests : IDisposable
     [Fact]
     public async Task By_default_a_page_read_leaves_no_line_and_a_missing_page_leaves_one()
     {
-        using var site = new SiteProcess(Path.Combine(_folder, "progress.db"));
+        using var site = new SiteProcess(_folder.File("progress.db"));
         await site.WaitUntilReadyAsync();
         using var client = TestReader.SharedClient(site.Address);
         var part = TestReader.Article.SectionUrl(TestReader.Article.Sections[1]);

@@ -1,7 +1,7 @@
 using Serilog.Core;
 using Serilog.Events;
 
-namespace Relational.Safety;
+namespace Relational.Site;
 
 /// <summary>
 /// Drops what the host adds to every log event inside a request that could identify a reader:

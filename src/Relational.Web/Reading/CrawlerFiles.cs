@@ -2,22 +2,18 @@ using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
 using Relational.Content;
-using SkiaSharp;
+using Relational.Site;
 
-namespace Relational.Site;
+namespace Relational.Reading;
 
 /// <summary>
-/// The files crawlers and browsers ask for by name: robots.txt, sitemap.xml (every cover and part,
-/// lastmod from the <c>updated</c> dates in the content's front matter), favicon.ico and apple-touch-icon.png (the site's calm circle,
-/// drawn once).
+/// The files crawlers ask for by name that depend on the site: robots.txt and sitemap.xml (every
+/// cover and part, lastmod from the <c>updated</c> dates in the content's front matter).
+/// favicon.ico and apple-touch-icon.png are static files in wwwroot.
 /// </summary>
 public static class CrawlerFiles
 {
     private static readonly XNamespace Sitemap = "http://www.sitemaps.org/schemas/sitemap/0.9";
-    private static readonly SKColor Mark = SKColor.Parse("#5b7a6e");
-    private static readonly SKColor Background = SKColor.Parse("#fbfaf7");
-    private static readonly Lazy<byte[]> FaviconIco = new(() => Ico(Circle(32, SKColors.Transparent)));
-    private static readonly Lazy<byte[]> TouchIcon = new(() => Circle(180, Background));
 
     public static WebApplication MapCrawlerFiles(this WebApplication app)
     {
@@ -33,16 +29,6 @@ public static class CrawlerFiles
         {
             Cache(context, TimeSpan.FromHours(1));
             return Results.Text(SitemapXml(catalogue.Current, path => urls.Absolute(context.Request, path)), "application/xml", Encoding.UTF8);
-        });
-        app.MapMethods("/favicon.ico", [HttpMethods.Get, HttpMethods.Head], (HttpContext context) =>
-        {
-            Cache(context, TimeSpan.FromDays(7));
-            return Results.Bytes(FaviconIco.Value, "image/x-icon");
-        });
-        app.MapMethods("/apple-touch-icon.png", [HttpMethods.Get, HttpMethods.Head], (HttpContext context) =>
-        {
-            Cache(context, TimeSpan.FromDays(7));
-            return Results.Bytes(TouchIcon.Value, "image/png");
         });
         return app;
     }
@@ -67,39 +53,4 @@ public static class CrawlerFiles
 
     private static void Cache(HttpContext context, TimeSpan lifetime) =>
         context.Response.Headers.CacheControl = $"public, max-age={(int)lifetime.TotalSeconds}";
-
-    private static byte[] Circle(int size, SKColor background)
-    {
-        using var bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            canvas.Clear(background);
-            using var paint = new SKPaint { IsAntialias = true, Color = Mark };
-            canvas.DrawCircle(size / 2f, size / 2f, size * 0.375f, paint);
-        }
-
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
-    }
-
-    /// <summary>An .ico holding one PNG image, as every browser since 2007 reads it.</summary>
-    private static byte[] Ico(byte[] png)
-    {
-        using var output = new MemoryStream();
-        using var writer = new BinaryWriter(output);
-        writer.Write((ushort)0); // reserved
-        writer.Write((ushort)1); // icon
-        writer.Write((ushort)1); // one image
-        writer.Write((byte)32); // width
-        writer.Write((byte)32); // height
-        writer.Write((byte)0); // no palette
-        writer.Write((byte)0); // reserved
-        writer.Write((ushort)1); // colour planes
-        writer.Write((ushort)32); // bits per pixel
-        writer.Write(png.Length);
-        writer.Write(6 + 16); // where the image starts
-        writer.Write(png);
-        writer.Flush();
-        return output.ToArray();
-    }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Relational.Safety;
+namespace Relational.Site;
 
 /// <summary>
 /// Ignores the trace context a request brings (<c>traceparent</c>, <c>tracestate</c>, baggage), so

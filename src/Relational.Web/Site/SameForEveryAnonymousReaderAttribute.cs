@@ -1,4 +1,4 @@
-namespace Relational.Performance;
+namespace Relational.Site;
 
 /// <summary>
 /// Marks a page that is the same for every reader who has not opted in (it reads no cookie and no

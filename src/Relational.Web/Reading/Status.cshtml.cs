@@ -2,15 +2,17 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Relational.Content;
+using Relational.Site;
 
-namespace Relational.Site;
+namespace Relational.Reading;
 
 /// <summary>
 /// The calm page behind every error status. Reached by re-execution, so the original status code
 /// is kept; requested directly it answers 404.
 /// </summary>
 [IgnoreAntiforgeryToken]
-public sealed class StatusModel(Content.CatalogueProvider catalogue) : PageModel
+public sealed class StatusModel(CatalogueProvider catalogue) : PageModel
 {
     /// <summary>Where to go from here: a missing part's own article contents, else the list of articles.</summary>
     public (string Href, string Text) WayOn { get; private set; } = ("/", "go back to the list of articles");
