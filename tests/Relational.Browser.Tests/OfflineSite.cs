@@ -77,7 +77,7 @@ public sealed class OfflineSite : IAsyncLifetime
         Assert.True(await services.GetRequiredService<Relational.Readership.ReadershipWriter>().WriteAsync(CancellationToken.None));
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var rows = await services.GetRequiredService<Relational.Readership.IReadershipStore>().ReadCountsAsync(today.AddDays(-1), today.AddDays(1));
-        return rows.ToDictionary(r => (r.Tally.Article, r.Tally.Part, r.Tally.Measure), r => r.Count);
+        return rows!.ToDictionary(r => (r.Tally.Article, r.Tally.Part, r.Tally.Measure), r => r.Count);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

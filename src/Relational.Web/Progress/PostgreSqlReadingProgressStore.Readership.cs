@@ -7,11 +7,11 @@ namespace Relational.Progress;
 public sealed partial class PostgreSqlReadingProgressStore : IReadershipStore
 {
     /// <summary>One statement: the rows of every instance add up, whichever writes first.</summary>
-    public Task AddCountsAsync(IReadOnlyCollection<DailyCount> counts, CancellationToken cancellationToken = default) =>
-        _db.RunAsync(async connection =>
+    public Task<bool> AddCountsAsync(IReadOnlyCollection<DailyCount> counts, CancellationToken cancellationToken = default) =>
+        Refused.Or(false, () => _db.RunAsync(async connection =>
         {
             var ordered = ReadershipRows.Ordered(counts).ToArray();
-            return await ExecuteAsync(connection, null, cancellationToken, Step(
+            await ExecuteAsync(connection, null, cancellationToken, Step(
                 """
                 INSERT INTO readership_daily (day, article_slug, part, measure, count)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
@@ -20,27 +20,19 @@ public sealed partial class PostgreSqlReadingProgressStore : IReadershipStore
                 ordered.Select(c => ReadershipRows.Day(c.Day)).ToArray(), ordered.Select(c => c.Tally.Article).ToArray(),
                 ordered.Select(c => c.Tally.Part).ToArray(), ordered.Select(c => Tally.NameOf(c.Tally.Measure)).ToArray(),
                 ordered.Select(c => c.Count).ToArray()));
-        }, cancellationToken);
+            return true;
+        }, cancellationToken));
 
-    public Task<IReadOnlyList<DailyCount>> ReadCountsAsync(DateOnly first, DateOnly last, CancellationToken cancellationToken = default) =>
-        _db.RunAsync(async connection =>
+    public Task<IReadOnlyList<DailyCount>?> ReadCountsAsync(DateOnly first, DateOnly last, CancellationToken cancellationToken = default) =>
+        Refused.Or<IReadOnlyList<DailyCount>?>(null, () => _db.RunAsync(async connection =>
         {
-            var found = new List<DailyCount>();
             await using var batch = Batch(connection, null, Step(ReadershipRows.Select("$1", "$2"), ReadershipRows.Day(first), ReadershipRows.Day(last)));
             await using var rows = await batch.ExecuteReaderAsync(cancellationToken);
-            while (await rows.ReadAsync(cancellationToken))
-            {
-                if (ReadershipRows.Read(rows) is { } count)
-                {
-                    found.Add(count);
-                }
-            }
+            return (IReadOnlyList<DailyCount>?)await ReadershipRows.ReadAllAsync(rows, cancellationToken);
+        }, cancellationToken));
 
-            return (IReadOnlyList<DailyCount>)found;
-        }, cancellationToken);
-
-    public Task<int> PurgeCountsAsync(DateOnly firstKept, CancellationToken cancellationToken = default) =>
-        _db.RunAsync(connection =>
+    public Task<int?> PurgeCountsAsync(DateOnly firstKept, CancellationToken cancellationToken = default) =>
+        Refused.Or<int?>(null, async () => await _db.RunAsync(connection =>
             ExecuteAsync(connection, null, cancellationToken, Step("DELETE FROM readership_daily WHERE day < $1", ReadershipRows.Day(firstKept))),
-            cancellationToken);
+            cancellationToken));
 }

@@ -31,6 +31,8 @@ public static class ProgressExtensions
             builder.Services.AddSingleton<IReadingProgressStore, SqliteReadingProgressStore>();
         }
 
+        // The readership counts are kept in the same database (Readership/).
+        builder.Services.AddSingleton(services => (Readership.IReadershipStore)services.GetRequiredService<IReadingProgressStore>());
         builder.Services.AddSingleton<ProgressForPages>();
         builder.Services.AddHostedService<ProgressPurgeService>();
         return builder;

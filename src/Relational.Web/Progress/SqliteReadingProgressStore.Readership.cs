@@ -5,8 +5,8 @@ namespace Relational.Progress;
 /// <summary>The readership counts, in the same file as progress (schema step 2).</summary>
 public sealed partial class SqliteReadingProgressStore : IReadershipStore
 {
-    public Task AddCountsAsync(IReadOnlyCollection<DailyCount> counts, CancellationToken cancellationToken = default) =>
-        _db.RunAsync(write: true, async db =>
+    public Task<bool> AddCountsAsync(IReadOnlyCollection<DailyCount> counts, CancellationToken cancellationToken = default) =>
+        Refused.Or(false, () => _db.RunAsync(write: true, async db =>
         {
             foreach (var count in ReadershipRows.Ordered(counts))
             {
@@ -20,28 +20,35 @@ public sealed partial class SqliteReadingProgressStore : IReadershipStore
             }
 
             return true;
-        }, cancellationToken);
+        }, cancellationToken));
 
-    public Task<IReadOnlyList<DailyCount>> ReadCountsAsync(DateOnly first, DateOnly last, CancellationToken cancellationToken = default) =>
-        _db.RunAsync(write: false, async db =>
+    public Task<IReadOnlyList<DailyCount>?> ReadCountsAsync(DateOnly first, DateOnly last, CancellationToken cancellationToken = default) =>
+        Refused.Or<IReadOnlyList<DailyCount>?>(null, () => _db.RunAsync(write: false, async db =>
         {
-            var found = new List<DailyCount>();
             await using var statement = db.Statement(ReadershipRows.Select("$first", "$last"),
                 ("$first", ReadershipRows.Day(first)), ("$last", ReadershipRows.Day(last)));
             await using var rows = await statement.Command.ExecuteReaderAsync(cancellationToken);
-            while (await rows.ReadAsync(cancellationToken))
-            {
-                if (ReadershipRows.Read(rows) is { } count)
-                {
-                    found.Add(count);
-                }
-            }
+            return (IReadOnlyList<DailyCount>?)await ReadershipRows.ReadAllAsync(rows, cancellationToken);
+        }, cancellationToken));
 
-            return (IReadOnlyList<DailyCount>)found;
-        }, cancellationToken);
-
-    public Task<int> PurgeCountsAsync(DateOnly firstKept, CancellationToken cancellationToken = default) =>
-        _db.RunAsync(write: true, db =>
+    public Task<int?> PurgeCountsAsync(DateOnly firstKept, CancellationToken cancellationToken = default) =>
+        Refused.Or<int?>(null, async () => await _db.RunAsync(write: true, db =>
             db.ExecuteAsync("DELETE FROM readership_daily WHERE day < $day", cancellationToken, ("$day", ReadershipRows.Day(firstKept))),
-            cancellationToken);
+            cancellationToken));
+}
+
+/// <summary>A readership call the store refuses (it is down; logged once by the store) gives a plain answer instead.</summary>
+internal static class Refused
+{
+    public static async Task<T> Or<T>(T answer, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (ProgressUnavailableException)
+        {
+            return answer;
+        }
+    }
 }

@@ -2,19 +2,19 @@ namespace Relational.Readership;
 
 /// <summary>
 /// The daily counts, kept in the progress store's own database (table <c>readership_daily</c>:
-/// day, article, part, measure, count; nothing else). Every method throws
-/// <see cref="Progress.ProgressUnavailableException"/> when the storage cannot be used.
+/// day, article, part, measure, count; nothing else). When the storage cannot be used (the store
+/// has logged why) a method says so by its result: false or null.
 /// </summary>
 public interface IReadershipStore
 {
-    /// <summary>Adds each count to its day's row (several instances add to the same rows).</summary>
-    Task AddCountsAsync(IReadOnlyCollection<DailyCount> counts, CancellationToken cancellationToken = default);
+    /// <summary>Adds each count to its day's row (several instances add to the same rows); false: nothing was added.</summary>
+    Task<bool> AddCountsAsync(IReadOnlyCollection<DailyCount> counts, CancellationToken cancellationToken = default);
 
-    /// <summary>Every row from <paramref name="first"/> to <paramref name="last"/>, both included.</summary>
-    Task<IReadOnlyList<DailyCount>> ReadCountsAsync(DateOnly first, DateOnly last, CancellationToken cancellationToken = default);
+    /// <summary>Every row from <paramref name="first"/> to <paramref name="last"/>, both included; null: cannot be read now.</summary>
+    Task<IReadOnlyList<DailyCount>?> ReadCountsAsync(DateOnly first, DateOnly last, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes the rows of days before <paramref name="firstKept"/>; returns how many.</summary>
-    Task<int> PurgeCountsAsync(DateOnly firstKept, CancellationToken cancellationToken = default);
+    /// <summary>Deletes the rows of days before <paramref name="firstKept"/>; returns how many, or null when it cannot now.</summary>
+    Task<int?> PurgeCountsAsync(DateOnly firstKept, CancellationToken cancellationToken = default);
 }
 
 /// <summary>How both stores write a day and read a row back.</summary>
@@ -22,7 +22,22 @@ internal static class ReadershipRows
 {
     public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-    public static DailyCount? Read(System.Data.Common.DbDataReader row) =>
+    /// <summary>Every row the reader holds (day, article, part, measure, count), skipping a measure this code does not know.</summary>
+    public static async Task<List<DailyCount>> ReadAllAsync(System.Data.Common.DbDataReader rows, CancellationToken cancellationToken)
+    {
+        var found = new List<DailyCount>();
+        while (await rows.ReadAsync(cancellationToken))
+        {
+            if (Read(rows) is { } count)
+            {
+                found.Add(count);
+            }
+        }
+
+        return found;
+    }
+
+    private static DailyCount? Read(System.Data.Common.DbDataReader row) =>
         Tally.Parse(row.GetString(3)) is { } measure
             ? new DailyCount(DateOnly.ParseExact(row.GetString(0), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 new Tally(row.GetString(1), row.GetString(2), measure), row.GetInt64(4))

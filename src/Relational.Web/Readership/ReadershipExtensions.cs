@@ -1,5 +1,3 @@
-using Relational.Progress;
-
 namespace Relational.Readership;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace Relational.Readership;
 /// </summary>
 public static class ReadershipExtensions
 {
-    /// <summary>After <see cref="ProgressExtensions.AddReadingProgress"/>: the counts are kept in its store.</summary>
+    /// <summary>The counts are kept in the progress store, which registers itself as <see cref="IReadershipStore"/>.</summary>
     public static WebApplicationBuilder AddReadership(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ReadershipOptions>().BindConfiguration(ReadershipOptions.Section)
@@ -22,7 +20,6 @@ public static class ReadershipExtensions
 
         builder.Services.AddSingleton(management);
         builder.Services.AddSingleton<ReadershipCounts>();
-        builder.Services.AddSingleton(services => (IReadershipStore)services.GetRequiredService<IReadingProgressStore>());
         builder.Services.AddSingleton<ReadershipReport>();
         builder.Services.AddSingleton<ReadershipWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ReadershipWriter>());

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.Extensions.Options;
 using Relational.Content;
-using Relational.Progress;
 
 namespace Relational.Readership;
 
@@ -66,12 +65,7 @@ public sealed class ReadershipReport(IReadershipStore store, CatalogueProvider c
             return;
         }
 
-        IReadOnlyList<DailyCount> rows;
-        try
-        {
-            rows = await store.ReadCountsAsync(first, last, context.RequestAborted);
-        }
-        catch (ProgressUnavailableException)
+        if (await store.ReadCountsAsync(first, last, context.RequestAborted) is not { } rows)
         {
             await PlainAsync(response, StatusCodes.Status503ServiceUnavailable, "The progress store cannot be read just now (see the site's log); try again shortly.");
             return;

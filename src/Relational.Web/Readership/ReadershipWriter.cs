@@ -1,12 +1,11 @@
 using Microsoft.Extensions.Options;
-using Relational.Progress;
 
 namespace Relational.Readership;
 
 /// <summary>
 /// Adds the counts made in memory to the store every <see cref="ReadershipOptions.FlushInterval"/>,
 /// and once more when the site stops, after the last request is answered; deletes days older than
-/// <see cref="ReadershipOptions.RetentionDays"/> at start-up and every purge interval. Counts the
+/// <see cref="ReadershipOptions.RetentionDays"/> at start-up and every six hours. Counts the
 /// store refuses (it is down) stay in memory and go with the next try; only a SIGKILL, or a stop
 /// while the store is down (said in the log), loses them.
 /// </summary>
@@ -14,10 +13,12 @@ public sealed partial class ReadershipWriter(
     ReadershipCounts counts,
     IReadershipStore store,
     IOptions<ReadershipOptions> options,
-    IOptions<ProgressOptions> progress,
     TimeProvider clock,
     ILogger<ReadershipWriter> logger) : BackgroundService, IHostedLifecycleService
 {
+    // Days are whole: looking for old ones a few times a day is enough.
+    private static readonly TimeSpan PurgeEvery = TimeSpan.FromHours(6);
+
     private readonly Dictionary<(DateOnly Day, Tally Tally), long> _unwritten = [];
     // Never disposed: it has no wait handle, and the last write comes after the host has stopped.
     private readonly SemaphoreSlim _writing = new(1, 1);
@@ -42,14 +43,14 @@ public sealed partial class ReadershipWriter(
                 return true;
             }
 
-            await store.AddCountsAsync([.. _unwritten.Select(c => new DailyCount(c.Key.Day, c.Key.Tally, c.Value))], cancellationToken);
+            // Refused (the store has logged why): the counts wait here for the next try.
+            if (!await store.AddCountsAsync([.. _unwritten.Select(c => new DailyCount(c.Key.Day, c.Key.Tally, c.Value))], cancellationToken))
+            {
+                return false;
+            }
+
             _unwritten.Clear();
             return true;
-        }
-        catch (ProgressUnavailableException)
-        {
-            // The store has logged the cause; the counts wait here for the next try.
-            return false;
         }
         finally
         {
@@ -84,18 +85,11 @@ public sealed partial class ReadershipWriter(
             return;
         }
 
-        _nextPurge = now + progress.Value.PurgeInterval;
-        try
+        _nextPurge = now + PurgeEvery;
+        var firstKept = DateOnly.FromDateTime(now.UtcDateTime).AddDays(-options.Value.RetentionDays);
+        if (await store.PurgeCountsAsync(firstKept, cancellationToken) is { } purged and > 0)
         {
-            var firstKept = DateOnly.FromDateTime(now.UtcDateTime).AddDays(-options.Value.RetentionDays);
-            if (await store.PurgeCountsAsync(firstKept, cancellationToken) is var purged and > 0)
-            {
-                LogPurged(purged, options.Value.RetentionDays);
-            }
-        }
-        catch (ProgressUnavailableException)
-        {
-            // The store has logged the cause; purged next time.
+            LogPurged(purged, options.Value.RetentionDays);
         }
     }
 

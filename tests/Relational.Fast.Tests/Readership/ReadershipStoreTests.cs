@@ -25,9 +25,9 @@ public sealed class ReadershipStoreTests : IDisposable
 
     private ReadershipWriter Writer(ReadershipCounts counts, int retentionDays = 400) => new(
         counts, _temp.Store, Options.Create(new ReadershipOptions { RetentionDays = retentionDays, FlushInterval = TimeSpan.FromSeconds(1) }),
-        Options.Create(new ProgressOptions()), _temp.Clock, NullLogger<ReadershipWriter>.Instance);
+        _temp.Clock, NullLogger<ReadershipWriter>.Instance);
 
-    private Task<IReadOnlyList<DailyCount>> StoredAsync() => _temp.Store.ReadCountsAsync(DateOnly.MinValue, DateOnly.MaxValue);
+    private async Task<IReadOnlyList<DailyCount>> StoredAsync() => (await _temp.Store.ReadCountsAsync(DateOnly.MinValue, DateOnly.MaxValue))!;
 
     [Fact]
     public async Task Counts_go_to_the_UTC_day_they_were_made_on_and_each_write_adds_to_the_stored_rows()
@@ -156,7 +156,8 @@ public sealed class ReadershipStoreTests : IDisposable
 
         Assert.False(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), problems, validateAllProperties: true));
         Assert.StartsWith(said, Assert.Single(problems).ErrorMessage, StringComparison.Ordinal);
-        Assert.True(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(new ReadershipOptions(), new(options), [], validateAllProperties: true));
+        var defaults = new ReadershipOptions();
+        Assert.True(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(defaults, new(defaults), [], validateAllProperties: true));
     }
 
     /// <summary>Puts a folder where the database file was, so every use of it fails; the returned action puts the file back.</summary>

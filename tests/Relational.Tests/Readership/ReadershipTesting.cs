@@ -13,7 +13,7 @@ public static class ReadershipTesting
     {
         Assert.True(await site.GetRequiredService<ReadershipWriter>().WriteAsync(CancellationToken.None));
         var rows = await site.GetRequiredService<IReadershipStore>().ReadCountsAsync(Today.AddDays(-1), Today.AddDays(1));
-        return rows.ToDictionary(r => (r.Tally.Article, r.Tally.Part, r.Tally.Measure), r => r.Count);
+        return rows!.ToDictionary(r => (r.Tally.Article, r.Tally.Part, r.Tally.Measure), r => r.Count);
     }
 
     public static (string, string, Measure) Page(string part, Measure measure = Measure.Views) => (Series.Slug, part, measure);
