@@ -8,10 +8,15 @@ using Relational.Safety;
 namespace Relational.Readership;
 
 /// <summary>
-/// Endpoint metadata for an endpoint that is counted by its route's <c>article</c> (an article's
-/// feed: <c>.WithMetadata(new CountedAs(Measure.FeedFetches))</c>).
+/// Marks an endpoint counted by its route's <c>article</c>: an article's feed is
+/// <c>[CountedAs(Measure.FeedFetches)]</c> on its page, or <c>.WithMetadata(new CountedAsAttribute(Measure.FeedFetches))</c>
+/// on its mapped endpoint.
 /// </summary>
-public sealed record CountedAs(Measure Measure);
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
+public sealed class CountedAsAttribute(Measure measure) : Attribute
+{
+    public Measure Measure { get; } = measure;
+}
 
 /// <summary>
 /// Which page a response was, for counting: worked out from the endpoint and its route values, and
@@ -34,7 +39,7 @@ public static class ReadershipPages
             return null;
         }
 
-        var counted = endpoint.Metadata.GetMetadata<CountedAs>();
+        var counted = endpoint.Metadata.GetMetadata<CountedAsAttribute>();
         var page = endpoint.Metadata.GetMetadata<PageActionDescriptor>()?.ViewEnginePath;
         if (counted is null && page is not ("/Reading/Cover" or "/Reading/All" or "/Reading/Section"))
         {
