@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Relational.Readership;
 using Relational.Tests.Progress;
@@ -134,6 +135,28 @@ public sealed class ReadershipCountingTests : IDisposable
         Assert.Equal(1, stored[SiteWide(Measure.ResumeLinksUsed)]);
         Assert.Equal(1, stored[SiteWide(Measure.OfflineCopiesMade)]);
         Assert.Equal(1, stored[SiteWide(Measure.OfflineCopiesRemoved)]);
+    }
+
+    [Theory]
+    [InlineData(Series.Slug, "Feedly/1.0 (+http://www.feedly.com/fetcher.html)", true)]
+    [InlineData(Series.Slug, "Mozilla/5.0", true)]
+    [InlineData("no-such-article", "Mozilla/5.0", false)]
+    public void An_endpoint_marked_as_a_feed_counts_a_fetch_of_its_article_whoever_fetches_it(string article, string userAgent, bool counted)
+    {
+        var context = new DefaultHttpContext { RequestServices = _site.Services };
+        context.SetEndpoint(new Endpoint(null, new(new CountedAsAttribute(Measure.FeedFetches)), "an article's feed"));
+        context.Request.RouteValues["article"] = article;
+        context.Request.Method = "GET";
+        context.Request.Headers.UserAgent = userAgent;
+        context.Response.StatusCode = 200;
+
+        var tally = ReadershipPages.TallyOf(context);
+
+        Assert.Equal(counted ? new Tally(Series.Slug, Tally.Site, Measure.FeedFetches) : null, tally);
+        if (tally is not null)
+        {
+            Assert.Equal(tally, ReadershipPages.Shown(context, tally));
+        }
     }
 
     [Fact]
