@@ -40,7 +40,7 @@ internal sealed class CanonicalPageFilter : IAsyncPageFilter
         if (canonical is not null && !string.Equals(canonical, path, StringComparison.Ordinal)
             && string.Equals(canonical, path.Length > 1 ? path.TrimEnd('/') : path, StringComparison.OrdinalIgnoreCase))
         {
-            executed.Result = new RedirectResult(canonical + request.QueryString.Value, permanent: true);
+            executed.Result = new RedirectResult(canonical + SafeQuery(request.QueryString.Value), permanent: true);
             return;
         }
 
@@ -52,6 +52,37 @@ internal sealed class CanonicalPageFilter : IAsyncPageFilter
             response.Headers.CacheControl = "no-cache";
             response.Headers.ETag = ETag(request, AnonymousPagesPolicy.ContentVersion(cached));
         }
+    }
+
+    /// <summary>
+    /// The query as it came, with every character a header cannot carry (a control byte, a space,
+    /// anything beyond ASCII) percent-encoded: Kestrel lets such bytes into a query but refuses
+    /// them in <c>Location</c>. The query means the same to whoever reads it next.
+    /// </summary>
+    internal static string SafeQuery(string? query)
+    {
+        if (string.IsNullOrEmpty(query) || !query.Any(c => c is <= ' ' or >= '\x7F'))
+        {
+            return query ?? "";
+        }
+
+        var safe = new StringBuilder(query.Length * 3);
+        Span<byte> bytes = stackalloc byte[4];
+        foreach (var rune in query.EnumerateRunes())
+        {
+            if (rune.Value is > ' ' and < 0x7F)
+            {
+                safe.Append((char)rune.Value);
+                continue;
+            }
+
+            foreach (var b in bytes[..rune.EncodeToUtf8(bytes)])
+            {
+                safe.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return safe.ToString();
     }
 
     /// <summary>

@@ -8,8 +8,11 @@ namespace Relational.Progress;
 /// </summary>
 public interface IReadingProgressStore
 {
-    /// <summary>Opts in: a new reader, known by this key.</summary>
-    Task RememberAsync(ReaderKey key, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Opts in: a new reader, known by this key, and <paramref name="opened"/> (the part the reader
+    /// asked from) started; all of it or, when any write fails, nothing.
+    /// </summary>
+    Task RememberAsync(ReaderKey key, SectionRef? opened = null, CancellationToken cancellationToken = default);
 
     Task<ReaderProgress?> FindAsync(ReaderKey key, CancellationToken cancellationToken = default);
 

@@ -26,13 +26,32 @@ public sealed partial class PostgreSqlReadingProgressStore : IReadingProgressSto
 
     public ValueTask DisposeAsync() => _db.DisposeAsync();
 
-    public Task RememberAsync(ReaderKey key, CancellationToken cancellationToken = default) =>
-        _db.RunAsync(connection => ExecuteAsync(connection, null, cancellationToken, Step(
-            """
-            WITH reader AS (INSERT INTO readers (created_at, last_active_at) VALUES ($2, $2) RETURNING id)
-            INSERT INTO reader_keys (key_hash, reader_id, created_at) SELECT $1, id, $2 FROM reader
-            """,
-            key.Hash(), Now())), cancellationToken);
+    /// <summary>One batch, so one implicit transaction: the part is started with the reader or not at all.</summary>
+    public Task RememberAsync(ReaderKey key, SectionRef? opened = null, CancellationToken cancellationToken = default)
+    {
+        var hash = key.Hash();
+        var now = Now();
+        var steps = new List<NpgsqlBatchCommand>
+        {
+            Step(
+                """
+                WITH reader AS (INSERT INTO readers (created_at, last_active_at) VALUES ($2, $2) RETURNING id)
+                INSERT INTO reader_keys (key_hash, reader_id, created_at) SELECT $1, id, $2 FROM reader
+                """,
+                hash, now),
+        };
+        if (opened is { } part)
+        {
+            steps.Add(Step(
+                """
+                INSERT INTO section_progress (reader_id, article_slug, section_slug, started_at, last_opened_at)
+                SELECT reader_id, $2, $3, $4, $4 FROM reader_keys WHERE key_hash = $1
+                """,
+                hash, part.Article, part.Section, now));
+        }
+
+        return _db.RunAsync(connection => ExecuteAsync(connection, null, cancellationToken, [.. steps]), cancellationToken);
+    }
 
     public Task<ReaderProgress?> FindAsync(ReaderKey key, CancellationToken cancellationToken = default) =>
         _db.RunAsync(async connection =>
@@ -40,7 +59,7 @@ public sealed partial class PostgreSqlReadingProgressStore : IReadingProgressSto
             await using var batch = Batch(connection, null, ReadProgress(key));
             await using var rows = await batch.ExecuteReaderAsync(cancellationToken);
             return await StoreRows.ReadProgressAsync(rows, cancellationToken);
-        }, cancellationToken);
+        }, cancellationToken, write: false);
 
     public Task<ReaderProgress?> RecordOpenedAsync(ReaderKey key, SectionRef opened, SectionRef? previous, CancellationToken cancellationToken = default) =>
         _db.Faults.RunForPageAsync(cancel => RecordAsync(key, opened, previous, cancel), cancellationToken);
@@ -116,7 +135,7 @@ public sealed partial class PostgreSqlReadingProgressStore : IReadingProgressSto
             await using var batch = Batch(connection, null, ReadProgress(token.Hash(), "(SELECT reader_id FROM resume_links WHERE token_hash = $1)"));
             await using var rows = await batch.ExecuteReaderAsync(cancellationToken);
             return await StoreRows.ReadProgressAsync(rows, cancellationToken);
-        }, cancellationToken);
+        }, cancellationToken, write: false);
 
     public Task<bool> RevokeResumeLinkAsync(ReaderKey key, CancellationToken cancellationToken = default) =>
         WriteForReaderAsync(key, (hash, _) => [Step($"DELETE FROM resume_links WHERE reader_id = {ReaderOf}", hash)], cancellationToken);

@@ -76,7 +76,8 @@ internal sealed class PostgreSqlStoreConnections : IAsyncDisposable
         return _dataSource.DisposeAsync();
     }
 
-    public async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="work"/> on a pooled connection; <paramref name="write"/>: whether it writes (only a write that works ends a fault).</summary>
+    public async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken, bool write = true)
     {
         _faults.ThrowIfBackingOff();
         try
@@ -88,7 +89,7 @@ internal sealed class PostgreSqlStoreConnections : IAsyncDisposable
 
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
             var result = await work(connection);
-            _faults.Succeeded();
+            _faults.Succeeded(write);
             return result;
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or SocketException or ProgressUnavailableException

@@ -88,14 +88,10 @@ public sealed class ProgressPageModel(
         }
 
         var key = ReaderKey.New();
+        var opened = at is { Article: { } article, Section: { } section } ? SectionRef.Of(article, section) : (SectionRef?)null;
         var stored = await Safely(async () =>
         {
-            await store.RememberAsync(key);
-            if (at is { Article: { } article, Section: { } section })
-            {
-                await store.RecordOpenedAsync(key, SectionRef.Of(article, section), null);
-            }
-
+            await store.RememberAsync(key, opened);
             return true;
         });
         if (stored is null)

@@ -28,7 +28,7 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
 
     public void Dispose() => _db.Dispose();
 
-    public Task RememberAsync(ReaderKey key, CancellationToken cancellationToken = default) =>
+    public Task RememberAsync(ReaderKey key, SectionRef? opened = null, CancellationToken cancellationToken = default) =>
         _db.RunAsync(write: true, async db =>
         {
             var now = Now();
@@ -38,6 +38,13 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
             await db.ExecuteAsync(
                 "INSERT INTO reader_keys (key_hash, reader_id, created_at) VALUES ($key, $reader, $now)",
                 cancellationToken, ("$key", key.Hash()), ("$reader", readerId), ("$now", now));
+            if (opened is { } part)
+            {
+                await db.ExecuteAsync(
+                    "INSERT INTO section_progress (reader_id, article_slug, section_slug, started_at, last_opened_at) VALUES ($reader, $article, $section, $now, $now)",
+                    cancellationToken, ("$reader", readerId), ("$article", part.Article), ("$section", part.Section), ("$now", now));
+            }
+
             return true;
         }, cancellationToken);
 

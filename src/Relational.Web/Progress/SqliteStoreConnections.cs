@@ -156,7 +156,7 @@ internal sealed class SqliteStoreConnections : IDisposable
                 SqliteConnection.ClearPool(pool);
             }
 
-            throw _faults.Failed(e, write);
+            throw _faults.Failed(e);
         }
         finally
         {

@@ -1,10 +1,16 @@
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
 namespace Relational.Progress;
 
 /// <summary>
-/// A store's fault state, shared by every store: the first failure is logged once with its cause,
-/// the recovery once when a call works again. For a short back-off after a failure calls fail at
-/// once without touching the database, so while it is down each opted-in page is served at full
-/// speed instead of waiting on a connection or a file that will fail again.
+/// A store's fault state, shared by every store: the start of each fault is logged with its cause
+/// (SQLSTATE or SQLite error code and message) as a line of its own, never folded with others, and
+/// again when the cause changes (a server that stopped comes back read-only); the stack trace goes
+/// on a Warning line that the log folds when it repeats. The recovery is logged once a write works
+/// again: a read that works says nothing about writes. For a short back-off after a failure calls
+/// fail at once without touching the database, so while it is down each opted-in page is served at
+/// full speed instead of waiting on a connection or a file that will fail again.
 /// </summary>
 public sealed partial class StoreFaults(string location, TimeSpan backOff, TimeProvider clock, ILogger logger)
 {
@@ -19,9 +25,8 @@ public sealed partial class StoreFaults(string location, TimeSpan backOff, TimeP
     private int _retrying;
     private long _retryAfter;
 
-    // Whether the last failure was a write's: reads that work then say nothing about writes (another
-    // process may hold the write lock while every read goes through).
-    private volatile bool _writeFailed;
+    // The kind of cause last logged (its SQLSTATE, SQLite code or exception type), while faulted.
+    private string? _loggedCause;
 
     public bool IsFaulted => Volatile.Read(ref _faulted) == 1;
 
@@ -75,32 +80,71 @@ public sealed partial class StoreFaults(string location, TimeSpan backOff, TimeP
     }
 
     /// <summary>
-    /// A call worked: if the store was faulted, says once that it works again. A read that works
-    /// clears only a fault that a read met.
+    /// A call worked: if the store was faulted and this was a write, says once that it works
+    /// again. Reads may work while every write fails (a read-only database, a full disk, another
+    /// process holding the write lock), so a read clears nothing.
     /// </summary>
     public void Succeeded(bool write = true)
     {
-        if (Volatile.Read(ref _faulted) == 1 && (write || !_writeFailed) && Interlocked.Exchange(ref _faulted, 0) == 1)
+        if (write && Volatile.Read(ref _faulted) == 1 && Interlocked.Exchange(ref _faulted, 0) == 1)
         {
             LogRecovered(logger);
         }
     }
 
-    /// <summary>A call failed: starts the back-off, logs the cause if it is the first, and gives what to throw.</summary>
-    public ProgressUnavailableException Failed(Exception cause, bool write = true)
+    /// <summary>
+    /// A call failed: starts the back-off, logs the fault's start (or its new cause) with the cause,
+    /// and gives what to throw.
+    /// </summary>
+    public ProgressUnavailableException Failed(Exception cause)
     {
-        _writeFailed = write;
         Interlocked.Exchange(ref _retryAfter, (clock.GetUtcNow() + backOff).UtcTicks);
-        if (Interlocked.Exchange(ref _faulted, 1) == 0)
+        var (kind, description) = Describe(cause);
+        var started = Interlocked.Exchange(ref _faulted, 1) == 0;
+        var previous = Interlocked.Exchange(ref _loggedCause, kind);
+        if (started || !string.Equals(previous, kind, StringComparison.Ordinal))
         {
-            LogUnavailable(logger, cause, location);
+            LogUnavailable(logger, location, description);
+            LogCause(logger, cause, location);
         }
 
         return cause as ProgressUnavailableException ?? new ProgressUnavailableException("Reading progress cannot be stored right now.", cause);
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Reading progress cannot be stored in {Location}; reading goes on without it until this clears")]
-    private static partial void LogUnavailable(ILogger logger, Exception cause, string location);
+    /// <summary>
+    /// What went wrong, for the operator: the kind (an SQLSTATE, a SQLite error code, else the
+    /// exception's type) and one line saying it. Npgsql leaves parameter values out of its
+    /// messages (no error detail), so no reader's data is in it.
+    /// </summary>
+    internal static (string Kind, string Description) Describe(Exception cause)
+    {
+        for (var inner = cause; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case PostgresException postgres:
+                    return ($"SQLSTATE {postgres.SqlState}", $"SQLSTATE {postgres.SqlState}: {postgres.MessageText}");
+                case SqliteException sqlite:
+                    return ($"SQLite {sqlite.SqliteExtendedErrorCode}", $"{sqlite.Message} (extended code {sqlite.SqliteExtendedErrorCode})");
+            }
+        }
+
+        var chain = new List<string>();
+        for (var inner = cause; inner is not null; inner = inner.InnerException)
+        {
+            chain.Add(inner.Message);
+        }
+
+        return (cause.GetType().Name, string.Join(" ← ", chain.Distinct()));
+    }
+
+    // No exception on this line: the log folds repeated errors by exception, and the start of a
+    // fault must always be seen.
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reading progress cannot be stored in {Location}: {Cause}; reading goes on without it until this clears")]
+    private static partial void LogUnavailable(ILogger logger, string location, string cause);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The stack trace of the fault in {Location}")]
+    private static partial void LogCause(ILogger logger, Exception cause, string location);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reading progress storage works again")]
     private static partial void LogRecovered(ILogger logger);

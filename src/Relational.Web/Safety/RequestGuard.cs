@@ -7,9 +7,9 @@ namespace Relational.Safety;
 
 /// <summary>
 /// Turns away what a reading site never needs — a foreign Host, an unexpected method, an
-/// overlong address, a cross-site, oversized or non-form POST — with a bare status code, which
-/// the site's status pages then answer with the calm page. Sits inside the error pages, so every
-/// refusal is a calm page too.
+/// overlong address, a cross-site, oversized or non-form POST, another site's fetch of the
+/// reader's own pages — with a bare status code, which the site's status pages then answer with
+/// the calm page. Sits inside the error pages, so every refusal is a calm page too.
 /// </summary>
 internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyOptions> options, HostRule hosts)
 {
@@ -17,7 +17,7 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var refusal = await RefusalAsync(context, options.CurrentValue);
+        var refusal = Refusal(context, options.CurrentValue);
         if (refusal != 0)
         {
             context.Response.StatusCode = refusal;
@@ -47,7 +47,7 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
         context.Features.Get<IStatusCodeReExecuteFeature>() is not null
         || context.Features.Get<IExceptionHandlerPathFeature>() is not null;
 
-    private async Task<int> RefusalAsync(HttpContext context, SafetyOptions limits)
+    private int Refusal(HttpContext context, SafetyOptions limits)
     {
         var request = context.Request;
         // Routing has already run (it comes first in the pipeline): what the matched endpoint says
@@ -67,6 +67,11 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
         if (request.Path.Value?.Length > limits.MaxUrlPartLength || request.QueryString.Value?.Length > limits.MaxUrlPartLength)
         {
             return StatusCodes.Status414UriTooLong;
+        }
+
+        if (request.Path.StartsWithSegments("/progress") && !IsolationAllows(request))
+        {
+            return StatusCodes.Status403Forbidden;
         }
 
         var method = request.Method;
@@ -98,13 +103,30 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
             return StatusCodes.Status415UnsupportedMediaType;
         }
 
-        return request.ContentLength is null ? await BufferUnannouncedBodyAsync(context, limits.MaxFormBytes) : 0;
+        return 0;
     }
 
     /// <summary>
-    /// A chunked body has no length up front: read it here, at most the limit, so that one too
-    /// large is refused as too large whoever reads it next.
+    /// A chunked body has no length up front: read here, at most the limit, so that one too large
+    /// is refused as too large whoever reads it next. Runs after the per-client limit on posts
+    /// (<see cref="SafetyExtensions.UseRequestGuard"/>), so a client beyond it is answered before
+    /// its body is read; one that sends it too slowly gets Kestrel's 408.
     /// </summary>
+    public static async Task ReadUnannouncedBodyAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.ContentLength is null && HttpMethods.IsPost(context.Request.Method))
+        {
+            var limit = context.RequestServices.GetRequiredService<IOptionsMonitor<SafetyOptions>>().CurrentValue.MaxFormBytes;
+            if (await BufferUnannouncedBodyAsync(context, limit) is var refusal and not 0)
+            {
+                context.Response.StatusCode = refusal;
+                return;
+            }
+        }
+
+        await next(context);
+    }
+
     private static async Task<int> BufferUnannouncedBodyAsync(HttpContext context, int limit)
     {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
@@ -151,6 +173,35 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
         }
 
         return NamesThisSite(request.Headers.Referer.ToString(), request);
+    }
+
+    /// <summary>
+    /// OWASP's resource isolation policy for the reader's own pages (<c>/progress</c>): another
+    /// site may link to them (a top-level navigation to a page), never fetch, embed or frame them,
+    /// and never start the download of the reader's data, not even by a link. A browser that sends
+    /// no <c>Sec-Fetch-Site</c> (lynx, w3m, older ones) is let in as before, the download only
+    /// without a <c>Referer</c> of another site.
+    /// </summary>
+    private static bool IsolationAllows(HttpRequest request)
+    {
+        var export = request.Path.StartsWithSegments("/progress/export");
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        if (site.Length == 0)
+        {
+            var referer = request.Headers.Referer.ToString();
+            return !export || referer.Length == 0 || NamesThisSite(referer, request);
+        }
+
+        // "none": the reader's own doing (typed, a bookmark).
+        if (site is "same-origin" or "none")
+        {
+            return true;
+        }
+
+        return !export
+            && HttpMethods.IsGet(request.Method)
+            && request.Headers["Sec-Fetch-Mode"] == "navigate"
+            && request.Headers["Sec-Fetch-Dest"] == "document";
     }
 
     private static bool NamesThisSite(string url, HttpRequest request) =>

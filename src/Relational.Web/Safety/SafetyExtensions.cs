@@ -4,6 +4,8 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -52,6 +54,15 @@ public static class SafetyExtensions
             form.MultipartHeadersLengthLimit = 1024;
             form.ValueCountLimit = 32;
             form.KeyLengthLimit = 128;
+        });
+
+        // The site's forms have plain field names. jQuery's bracket syntax (a[b]=1) is read by MVC's
+        // jQuery value providers, which throw on a key such as `a[` (a 500 for what a client sent);
+        // without them such a key is just an unknown field, which the form check answers with 400.
+        builder.Services.Configure<MvcOptions>(mvc =>
+        {
+            mvc.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
+            mvc.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();
         });
 
         // The host's own filter answers a foreign Host before the error pages can; RequestGuard
@@ -120,8 +131,13 @@ public static class SafetyExtensions
         app.UseWhen(context => !RequestGuard.IsReExecution(context), guarded =>
         {
             guarded.UseMiddleware<RequestGuard>();
-            // Reading is never limited, and skipping the limiter keeps it off the reading path.
-            guarded.UseWhen(context => !IsRead(context.Request), changing => changing.UseRateLimiter());
+            // Reading is never limited, and skipping the limiter keeps it off the reading path. The
+            // limit comes before any body is read: a client beyond it costs no read of its body.
+            guarded.UseWhen(context => !IsRead(context.Request), changing =>
+            {
+                changing.UseRateLimiter();
+                changing.Use(RequestGuard.ReadUnannouncedBodyAsync);
+            });
         });
         return app;
     }

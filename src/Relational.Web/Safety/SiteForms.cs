@@ -15,7 +15,26 @@ namespace Relational.Safety;
 [AttributeUsage(AttributeTargets.Class)]
 internal sealed class SiteFormAttribute : Attribute, IAsyncPageFilter, IEndpointFilter, IFormPostTarget
 {
-    public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
+    /// <summary>
+    /// Reads the form before model binding does: binding would answer 400 for a body Kestrel gave
+    /// up on, where Kestrel's own status (408 for one that came too slowly) is the true answer;
+    /// the request guard sends that.
+    /// </summary>
+    public async Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context)
+    {
+        var request = context.HttpContext.Request;
+        if (HttpMethods.IsPost(request.Method) && request.HasFormContentType)
+        {
+            try
+            {
+                await request.ReadFormAsync(context.HttpContext.RequestAborted);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException && e is not BadHttpRequestException)
+            {
+                // A form the site cannot read: the check after binding refuses it.
+            }
+        }
+    }
 
     public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
@@ -90,8 +109,10 @@ internal static class SiteForms
             var known = new HashSet<string>(fields, StringComparer.OrdinalIgnoreCase);
             return form.Files.Count == 0 && form.Keys.All(known.Contains);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+        catch (Exception e) when (e is InvalidDataException or IOException && e is not BadHttpRequestException)
         {
+            // Kestrel's own refusals (a body too slow, cut short or too large) go on to the request
+            // guard with their status.
             return false;
         }
     }

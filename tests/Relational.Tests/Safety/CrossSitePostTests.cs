@@ -14,7 +14,8 @@ namespace Relational.Tests.Safety;
 /// </summary>
 public sealed class CrossSitePostTests : IDisposable
 {
-    private static readonly string[] FormPaths =
+    /// <summary>Every address that takes one of the site's forms.</summary>
+    public static readonly string[] FormPaths =
     [
         "/progress/remember", "/progress/save", "/progress/finished", "/progress/link", "/progress/forget",
         "/progress/resume/" + new string('a', 43), "/progress/remove-offline-copy",

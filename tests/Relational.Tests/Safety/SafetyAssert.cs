@@ -64,4 +64,11 @@ public static class SafetyAssert
         response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values)
             ? string.Join(", ", values)
             : null;
+
+    /// <summary>The site's log (compact JSON) holds no Error or Fatal line: what a client sent is never the site's fault.</summary>
+    public static void NoErrorLines(string log)
+    {
+        var errors = log.Split('\n').Where(line => line.Contains("\"@l\":\"Error\"", StringComparison.Ordinal) || line.Contains("\"@l\":\"Fatal\"", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 0, $"{errors.Count} Error lines, the first: {errors.FirstOrDefault()}");
+    }
 }

@@ -273,7 +273,7 @@ public abstract class ReadingProgressStoreContract
 
         await Parallel.ForEachAsync(keys.Select((key, i) => (key, i)), new ParallelOptions { MaxDegreeOfParallelism = 50 }, async (reader, ct) =>
         {
-            await Store.RememberAsync(reader.key, ct);
+            await Store.RememberAsync(reader.key, null, ct);
             // Each reader reads a different number of parts, so one reader's rows on another would show.
             foreach (var section in sections.Take(1 + reader.i % 5))
             {
