@@ -16,6 +16,8 @@ WORKDIR /app
 COPY --from=build /app ./
 COPY content/ ./content/
 RUN mkdir -p /data && chown "$APP_UID" /data
+# Site__PublicOrigin is the operator's to give (docker run -e Site__PublicOrigin=https://reading.example.org):
+# without it the site refuses to start, saying so in one line, since every page's links are built from it.
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     Content__Path=/app/content \
     Content__WatchForChanges=false \

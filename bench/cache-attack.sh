@@ -46,7 +46,9 @@ if curl -s -o /dev/null "$SITE/healthz"; then
   echo "something is already listening on $SITE; stop it or set BENCH_SITE_PORT" >&2
   exit 1
 fi
-( cd "$OUT/publish" && exec env ASPNETCORE_URLS="$SITE" ASPNETCORE_ENVIRONMENT=Production \
+# Staging, where Site:PublicOrigin may be left out: without it pages depend on the Host, which is
+# what this attack aims at (Production requires the origin, and then every Host gets one copy).
+( cd "$OUT/publish" && exec env ASPNETCORE_URLS="$SITE" ASPNETCORE_ENVIRONMENT=Staging \
     Content__Path="$ROOT/content" Content__WatchForChanges=false \
     Progress__DatabasePath="$OUT/data/progress.db" \
     dotnet Relational.Web.dll >>"$OUT/site.log" 2>&1 ) &

@@ -22,7 +22,7 @@ rm -rf "$out" && mkdir -p "$out"
 echo "Publishing a Release build…"
 dotnet publish src/Relational.Web/Relational.Web.csproj -c Release -o "$out/site" --nologo -v quiet
 
-(cd "$out/site" && ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production \
+(cd "$out/site" && ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production Site__PublicOrigin="http://127.0.0.1:$port" \
   Content__Path="$root/content" Content__WatchForChanges=false Progress__DatabasePath="$out/progress.db" \
   exec dotnet Relational.Web.dll >"$out/site.log" 2>&1) &
 site=$!

@@ -16,7 +16,7 @@ pid=""
 trap '[ -n "$pid" ] && kill -- -"$pid" 2>/dev/null; rm -rf "$data"' EXIT
 
 dotnet build src/Relational.Web -c Release -v quiet -nologo >/dev/null
-ASPNETCORE_URLS=$site ASPNETCORE_ENVIRONMENT=Production Progress__DatabasePath="$data/progress.db" \
+ASPNETCORE_URLS=$site ASPNETCORE_ENVIRONMENT=Production Site__PublicOrigin=$site Progress__DatabasePath="$data/progress.db" \
   Content__WatchForChanges=false \
   setsid dotnet run --no-build -c Release --no-launch-profile --project src/Relational.Web >"$data/site.log" 2>&1 &
 pid=$!

@@ -74,7 +74,7 @@ mkdir -p "$OUT/nginx/logs" "$OUT/nginx/tmp" "$OUT/nginx/root$ARTICLE" "$OUT/data
 # ---- helpers -----------------------------------------------------------------------------------
 # The POST limit is raised because every opted-in reader in the bench comes from 127.0.0.1.
 start_site() {
-  ( cd "$OUT/publish" && exec env ASPNETCORE_URLS="$SITE" ASPNETCORE_ENVIRONMENT=Production \
+  ( cd "$OUT/publish" && exec env ASPNETCORE_URLS="$SITE" ASPNETCORE_ENVIRONMENT=Production Site__PublicOrigin="$SITE" \
       Content__Path="$ROOT/content" Content__WatchForChanges=false \
       Progress__DatabasePath="$OUT/data/progress.db" \
       Safety__PostsPerWindow=1000 Management__Urls="http://127.0.0.1:$MANAGEMENT_PORT" \

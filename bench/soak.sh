@@ -45,7 +45,7 @@ stop_site() {
 }
 trap stop_site EXIT
 
-ASPNETCORE_URLS=$SITE ASPNETCORE_ENVIRONMENT=Production \
+ASPNETCORE_URLS=$SITE ASPNETCORE_ENVIRONMENT=Production Site__PublicOrigin=$SITE \
   Content__Path="$ROOT/content" Content__WatchForChanges=false \
   Progress__DatabasePath="$OUT/progress.db" \
   Safety__PostsPerWindow=1000000 \

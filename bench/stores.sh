@@ -67,6 +67,7 @@ new_db() {
 start_instance() {
   local port=$1; shift
   ( cd "$WORK/publish" && exec env ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production \
+      Site__PublicOrigin="http://127.0.0.1:$port" \
       Content__Path="$ROOT/content" Content__WatchForChanges=false Safety__PostsPerWindow=100000 \
       Safety__TrustedProxies__0=127.0.0.1 Management__Urls= "$@" dotnet Relational.Web.dll >>"$WORK/site-$port.log" 2>&1 ) &
   PIDS+=($!)

@@ -7,9 +7,10 @@ using Relational.Readership;
 using Relational.Safety;
 using Relational.Site;
 
-if (HealthProbe.IsRequested(args))
+var command = CommandLine.Parse(args);
+if (await CommandLine.AnswerAsync(command) is { } answered)
 {
-    return await HealthProbe.RunAsync();
+    return answered;
 }
 
 try
@@ -27,14 +28,7 @@ try
     // serves its own wwwroot.
     builder.WebHost.UseStaticWebAssets();
 
-    // Settings that cannot work stop start-up with one sentence, not a stack trace.
-    if (ProgressExtensions.StartupProblem(builder.Configuration) is { } problem)
-    {
-        await Console.Error.WriteLineAsync(problem);
-        return 1;
-    }
-
-    if (args.Contains(ProgressStoreCopy.Argument))
+    if (command == Command.CopyProgressToPostgreSql)
     {
         return await ProgressStoreCopy.RunAsync(builder.Configuration, builder.Environment.ContentRootPath);
     }
@@ -49,6 +43,7 @@ try
     builder.AddPageCaching();
 
     var app = builder.Build();
+    app.CheckSettings();
 
     app.UseTrustedProxies();
     // Requests that went well are logged at Debug; when that level is on, the log goes first so
@@ -90,11 +85,13 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (CannotStartException e) when (System.Reflection.Assembly.GetEntryAssembly() == typeof(Program).Assembly)
+catch (Exception e) when (System.Reflection.Assembly.GetEntryAssembly() == typeof(Program).Assembly
+    && StartupFailure.Describe(e) is { } sentence)
 {
-    // One sentence for the operator; the stack trace would only bury it. (Only as the process's
-    // own entry point: hosted by the tests, the exception goes to them.)
-    await Console.Error.WriteLineAsync(e.Message);
+    // One sentence for the operator (a setting, a port, a folder); the stack trace would only
+    // bury it. (Only as the process's own entry point: hosted by the tests, the exception goes
+    // to them.)
+    await Console.Error.WriteLineAsync(sentence);
     return 1;
 }
 

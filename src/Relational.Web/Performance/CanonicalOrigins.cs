@@ -18,7 +18,7 @@ namespace Relational.Performance;
 /// the cache answers before <see cref="RequestGuard"/> runs, nothing is kept or served for a Host
 /// the guard refuses (<see cref="HostRule"/>).
 /// </summary>
-internal sealed class CanonicalOrigins
+internal sealed partial class CanonicalOrigins
 {
     private readonly IServer _server;
     private readonly HostRule _rule;
@@ -28,7 +28,7 @@ internal sealed class CanonicalOrigins
     {
         _server = server;
         _rule = rule;
-        PagesIgnoreHost = site.Value.PublicOrigin.Trim().Length > 0;
+        PagesIgnoreHost = site.Value.HasPublicOrigin;
     }
 
     /// <summary>True when links come from <c>Site:PublicOrigin</c>, so a page is the same whatever the Host.</summary>
@@ -36,6 +36,18 @@ internal sealed class CanonicalOrigins
 
     public bool IsCanonical(HttpRequest request) =>
         _rule.Accepts(request.Host) && (PagesIgnoreHost || Hosts.Contains(request.Host.Value!));
+
+    /// <summary>Says once, at start-up, when pages are kept for some Host values only (no public origin).</summary>
+    public void WarnIfHostDependent(ILogger logger)
+    {
+        if (!PagesIgnoreHost)
+        {
+            LogHostDependent(logger);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Site:PublicOrigin is not set, so pages are kept in memory only for requests naming a host in AllowedHosts or the address the site listens on, and rendered anew for any other; set Site:PublicOrigin to the address readers use")]
+    private static partial void LogHostDependent(ILogger logger);
 
     // The server's addresses are known once it listens (port 0 becomes the real port), so this is
     // worked out on the first request rather than at start.

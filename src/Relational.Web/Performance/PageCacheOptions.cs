@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using Relational.Site;
+
 namespace Relational.Performance;
 
 /// <summary>Settings from the <c>PageCache</c> section (environment: <c>PageCache__SizeLimitMegabytes</c>, …).</summary>
@@ -19,4 +22,13 @@ public sealed class PageCacheOptions
     /// bounds how long an unused entry holds memory.
     /// </summary>
     public TimeSpan Expiration { get; set; } = TimeSpan.FromHours(1);
+}
+
+/// <summary>The page cache's limits: some memory, for some time.</summary>
+internal sealed class PageCacheChecks : IValidateOptions<PageCacheOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PageCacheOptions options) => new SettingChecks()
+        .Require(options.SizeLimitMegabytes is >= 1 and <= 1024 * 1024, "PageCache:SizeLimitMegabytes must be a whole number of megabytes from 1 to 1048576")
+        .Require(options.Expiration > TimeSpan.Zero, "PageCache:Expiration must be longer than zero (for example 01:00:00)")
+        .Result;
 }

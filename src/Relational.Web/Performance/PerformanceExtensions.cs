@@ -15,7 +15,7 @@ public static class PerformanceExtensions
 {
     public static WebApplicationBuilder AddPageCaching(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<PageCacheOptions>().BindConfiguration(PageCacheOptions.Section);
+        builder.Services.AddCheckedSettings<PageCacheOptions, PageCacheChecks>(PageCacheOptions.Section);
         builder.Services.AddSingleton<CanonicalOrigins>();
         builder.Services.AddSingleton<AnonymousPagesPolicy>();
         builder.Services.AddSingleton<KeptPages>();
@@ -48,6 +48,7 @@ public static class PerformanceExtensions
     /// </summary>
     public static WebApplication UsePageCaching(this WebApplication app)
     {
+        app.Services.GetRequiredService<CanonicalOrigins>().WarnIfHostDependent(app.Services.GetRequiredService<ILogger<CanonicalOrigins>>());
         // Entries of an older content version are never looked up again (their key holds the
         // version); evicting them only gives the memory back, so nothing waits for it.
         var store = app.Services.GetRequiredService<IOutputCacheStore>();

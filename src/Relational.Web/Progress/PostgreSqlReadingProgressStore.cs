@@ -19,7 +19,7 @@ public sealed partial class PostgreSqlReadingProgressStore : IReadingProgressSto
 
     public PostgreSqlReadingProgressStore(string connectionString, ProgressOptions options, TimeProvider clock, ILogger<PostgreSqlReadingProgressStore> logger)
     {
-        _retention = TimeSpan.FromDays(Math.Max(1, options.RetentionDays));
+        _retention = TimeSpan.FromDays(options.RetentionDays);
         _clock = clock;
         _db = new PostgreSqlStoreConnections(connectionString, options.FaultBackOff, clock, logger);
     }

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using Relational.Site;
+
 namespace Relational.Progress;
 
 /// <summary>Settings from the <c>Progress</c> section (environment: <c>Progress__DatabasePath</c>, …).</summary>
@@ -13,8 +16,8 @@ public sealed class ProgressOptions
     public ProgressStoreKind Store { get; set; } = ProgressStoreKind.Sqlite;
 
     /// <summary>
-    /// The SQLite file. A relative path is taken from the repository root when running from
-    /// source (the folder holding <c>Relational.sln</c>), else from the app's content root.
+    /// The SQLite file. A relative path is taken from the app's own folder (the content root):
+    /// run from source, that is the build's output folder, so <c>dotnet run</c> needs no setting.
     /// </summary>
     public string DatabasePath { get; set; } = "data/progress.db";
 
@@ -39,22 +42,44 @@ public sealed class ProgressOptions
     /// </summary>
     public TimeSpan FaultBackOff { get; set; } = TimeSpan.FromSeconds(2);
 
-    internal static string Resolve(string path, string contentRoot)
+    internal static string Resolve(string path, string contentRoot) => Path.GetFullPath(path, contentRoot);
+}
+
+/// <summary>The <c>Progress</c> settings and, for PostgreSQL, <c>ConnectionStrings:Progress</c>. Never names the password.</summary>
+internal sealed class ProgressChecks(IConfiguration configuration) : IValidateOptions<ProgressOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ProgressOptions options)
     {
-        if (Path.IsPathRooted(path))
+        var connection = options.Store == ProgressStoreKind.PostgreSql ? ConnectionStringProblem() : null;
+        return new SettingChecks()
+            .Require(connection is null, connection ?? "")
+            .Require(options.Store != ProgressStoreKind.Sqlite || options.DatabasePath.Trim().Length > 0,
+                "Progress:DatabasePath must name the SQLite file (for example data/progress.db)")
+            .Require(options.RetentionDays >= 1, "Progress:RetentionDays must be at least 1 (days)")
+            .Require(options.PurgeInterval > TimeSpan.Zero, "Progress:PurgeInterval must be longer than zero (for example 06:00:00)")
+            .Require(options.BusyTimeout > TimeSpan.Zero, "Progress:BusyTimeout must be longer than zero (for example 00:00:10)")
+            .Require(options.PageViewBusyTimeout > TimeSpan.Zero, "Progress:PageViewBusyTimeout must be longer than zero (for example 00:00:01)")
+            .Require(options.FaultBackOff >= TimeSpan.Zero, "Progress:FaultBackOff must not be negative")
+            .Result;
+    }
+
+    private string? ConnectionStringProblem()
+    {
+        var connectionString = configuration.GetConnectionString(ProgressExtensions.ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
         {
-            return path;
+            return "Progress:Store is PostgreSql but ConnectionStrings:Progress (environment: ConnectionStrings__Progress) is not set";
         }
 
-        for (var dir = new DirectoryInfo(contentRoot); dir is not null; dir = dir.Parent)
+        try
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Relational.sln")))
-            {
-                return Path.GetFullPath(path, dir.FullName);
-            }
+            PostgreSqlStoreConnections.Settings(connectionString);
+            return null;
         }
-
-        return Path.GetFullPath(path, contentRoot);
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException or OverflowException)
+        {
+            return "Progress:Store is PostgreSql but ConnectionStrings:Progress is not a valid Npgsql connection string (for example: Host=db;Database=relational;Username=relational;Password=…)";
+        }
     }
 }
 

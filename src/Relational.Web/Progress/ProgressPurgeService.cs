@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Relational.Site;
 
 namespace Relational.Progress;
 
@@ -7,15 +8,21 @@ public sealed partial class ProgressPurgeService(
     IReadingProgressStore store,
     IOptions<ProgressOptions> options,
     TimeProvider clock,
-    ILogger<ProgressPurgeService> logger) : BackgroundService
+    ILogger<ProgressPurgeService> logger,
+    IHostApplicationLifetime? lifetime = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Never hold up start-up: the first purge runs once the host is going.
+        // Never hold up start-up: the first purge runs once the site listens.
         await Task.Yield();
         using var timer = new PeriodicTimer(options.Value.PurgeInterval, clock);
         try
         {
+            if (lifetime is not null)
+            {
+                await lifetime.WhenStartedAsync(stoppingToken);
+            }
+
             do
             {
                 try

@@ -11,8 +11,6 @@ namespace Relational.Progress;
 /// </summary>
 public static class ProgressStoreCopy
 {
-    public const string Argument = "--copy-progress-to-postgresql";
-
     internal static readonly (string Table, string Columns)[] Tables =
     [
         ("readers", "id, created_at, last_active_at, saved_article, saved_section, saved_at"),

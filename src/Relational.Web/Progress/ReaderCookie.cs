@@ -15,7 +15,7 @@ public static class ReaderCookie
         ReaderKey.TryParse(request.Cookies[Name], out var key) ? key : null;
 
     public static void Write(HttpResponse response, ReaderKey key, int retentionDays) =>
-        response.Cookies.Append(Name, key.Value, Options(response.HttpContext.Request, TimeSpan.FromDays(Math.Max(1, retentionDays))));
+        response.Cookies.Append(Name, key.Value, Options(response.HttpContext.Request, TimeSpan.FromDays(retentionDays)));
 
     public static void Expire(HttpResponse response) =>
         response.Cookies.Delete(Name, Options(response.HttpContext.Request, null));

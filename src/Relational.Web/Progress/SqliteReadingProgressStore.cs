@@ -19,7 +19,7 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
         ILogger<SqliteReadingProgressStore> logger)
     {
         var path = ProgressOptions.Resolve(options.Value.DatabasePath, environment.ContentRootPath);
-        _retention = TimeSpan.FromDays(Math.Max(1, options.Value.RetentionDays));
+        _retention = TimeSpan.FromDays(options.Value.RetentionDays);
         _clock = clock;
         _db = new SqliteStoreConnections(path, options.Value.BusyTimeout, options.Value.PageViewBusyTimeout, new StoreFaults(path, options.Value.FaultBackOff, clock, logger));
     }

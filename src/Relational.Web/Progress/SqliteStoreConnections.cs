@@ -51,7 +51,7 @@ internal sealed class SqliteStoreConnections : IDisposable
         }.ToString();
     }
 
-    private static int WholeSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+    private static int WholeSeconds(TimeSpan wait) => (int)Math.Ceiling(wait.TotalSeconds);
 
     public string Path => _path;
 

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using Relational.Site;
 
 namespace Relational.Safety;
 
@@ -16,11 +17,7 @@ public static class SafetyExtensions
 {
     public static WebApplicationBuilder AddSafety(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SafetyOptions>().BindConfiguration(SafetyOptions.Section)
-            .Validate(safety => safety.TrustedProxies.All(proxy => IPAddress.TryParse(proxy, out _)),
-                "Safety:TrustedProxies must list IP addresses.")
-            .Validate(safety => safety.NewReadersPerMinute > 0, "Safety:NewReadersPerMinute must be at least 1.")
-            .ValidateOnStart();
+        builder.Services.AddCheckedSettings<SafetyOptions, SafetyChecks>(SafetyOptions.Section);
 
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<SafetyOptions>>((forwarded, safety) =>
         {
@@ -29,6 +26,10 @@ public static class SafetyExtensions
             forwarded.ForwardLimit = 1;
             forwarded.KnownIPNetworks.Clear();
             forwarded.KnownProxies.Clear();
+            // A proxy on this machine (nginx in front, as in deploy/) is believed without a setting,
+            // as ASP.NET does by default; any other is named in Safety:TrustedProxies.
+            forwarded.KnownProxies.Add(IPAddress.Loopback);
+            forwarded.KnownProxies.Add(IPAddress.IPv6Loopback);
             foreach (var proxy in safety.Value.TrustedProxies)
             {
                 forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
@@ -96,13 +97,21 @@ public static class SafetyExtensions
 
     /// <summary>
     /// The reader's own address and scheme, when a trusted proxy forwards them: before everything
-    /// that reads them (the kept pages' scheme, the limit's client, HSTS).
+    /// that reads them (the kept pages' scheme, the limit's client, HSTS). With an <c>https</c>
+    /// public origin every request is HTTPS, whatever a proxy forwards: readers only ever reach
+    /// the site that way, so the cookie is <c>Secure</c> and HSTS is sent even when the proxy does
+    /// not say so.
     /// </summary>
     public static WebApplication UseTrustedProxies(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<IOptions<SafetyOptions>>().Value.TrustedProxies.Length > 0)
+        app.UseForwardedHeaders();
+        if (app.Services.GetRequiredService<IOptions<SiteOptions>>().Value.PublicOriginIsHttps)
         {
-            app.UseForwardedHeaders();
+            app.Use((context, next) =>
+            {
+                context.Request.Scheme = Uri.UriSchemeHttps;
+                return next(context);
+            });
         }
 
         return app;

@@ -1,3 +1,7 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Relational.Site;
+
 namespace Relational.Safety;
 
 /// <summary>Settings from the <c>Safety</c> section (environment: <c>Safety__ExitUrl</c>, …).</summary>
@@ -33,9 +37,27 @@ public sealed class SafetyOptions
 
     /// <summary>
     /// Addresses of reverse proxies in front of the site (<c>Safety__TrustedProxies__0</c>, …).
-    /// Only from these is <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c> believed, so the POST
-    /// limit counts each reader rather than the proxy, and HTTPS ended at the proxy is known as
-    /// HTTPS. Empty (the default): the headers are ignored.
+    /// Only from these, and from this machine (127.0.0.1, ::1), is <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c>
+    /// believed, so the POST limit counts each reader rather than the proxy, and HTTPS ended at the
+    /// proxy is known as HTTPS. From any other address the headers are ignored.
     /// </summary>
     public string[] TrustedProxies { get; set; } = [];
+}
+
+/// <summary>Limits that let something through, and proxies named by address.</summary>
+internal sealed class SafetyChecks : IValidateOptions<SafetyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SafetyOptions options) => new SettingChecks()
+        .Require(options.TrustedProxies.All(proxy => IPAddress.TryParse(proxy, out _)),
+            "Safety:TrustedProxies must list IP addresses (for example Safety__TrustedProxies__0=10.0.0.5), not host names")
+        .Require(Uri.TryCreate(options.ExitUrl, UriKind.Absolute, out var exit) && exit.Scheme is "https" or "http",
+            "Safety:ExitUrl must be an absolute http or https address")
+        .Require(options.MaxFormBytes >= 1, "Safety:MaxFormBytes must be at least 1")
+        .Require(options.MaxUrlPartLength >= 1, "Safety:MaxUrlPartLength must be at least 1")
+        .Require(options.MaxRequestHeadersBytes >= 1, "Safety:MaxRequestHeadersBytes must be at least 1")
+        .Require(options.MaxRequestLineBytes >= 1, "Safety:MaxRequestLineBytes must be at least 1")
+        .Require(options.PostsPerWindow >= 1, "Safety:PostsPerWindow must be at least 1")
+        .Require(options.PostWindowSeconds >= 1, "Safety:PostWindowSeconds must be at least 1")
+        .Require(options.NewReadersPerMinute >= 1, "Safety:NewReadersPerMinute must be at least 1")
+        .Result;
 }

@@ -7,7 +7,7 @@ public sealed class PublicUrls(IOptions<SiteOptions> options)
 {
     public string Absolute(HttpRequest request, string path)
     {
-        var origin = options.Value.PublicOrigin.TrimEnd('/');
+        var origin = options.Value.PublicOrigin.Trim().TrimEnd('/');
         if (origin.Length == 0)
         {
             origin = $"{request.Scheme}://{request.Host.Value}";

@@ -27,6 +27,9 @@ public static class SiteExtensions
                 .ReadFrom.Configuration(builder.Configuration)
                 // No LogContext: all it would add is the host's request scope, whose ids LogPrivacy
                 // drops, at a cost on every line. Lines of one request share its trace id.
+                // A start-up failure the operator can mend is said by Program.cs in one sentence
+                // on standard error; the host's own line would bury it under a stack trace.
+                .Filter.ByExcluding(e => e.Exception is { } failure && e.MessageTemplate.Text == "Hosting failed to start" && StartupFailure.Describe(failure) is not null)
                 .Enrich.With<LogPrivacy>()
                 .Enrich.With(new ErrorRoute(services.GetRequiredService<IHttpContextAccessor>()));
             logger.WriteTo.StandardOutput(
@@ -42,7 +45,7 @@ public static class SiteExtensions
 
     public static WebApplicationBuilder AddSite(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.Section);
+        builder.Services.AddCheckedSettings<SiteOptions, SiteChecks>(SiteOptions.Section);
         builder.Services.AddSingleton<PublicUrls>();
         builder.Services.AddRazorPages(options => options.RootDirectory = "/");
         // Text as written (’ — …), not as character references: shorter pages, titles within

@@ -279,11 +279,13 @@ public sealed class SqliteReadingProgressStoreTests : ReadingProgressStoreContra
     }
 
     [Fact]
-    public void A_relative_path_is_taken_from_the_repository_root_when_running_from_source()
+    public void A_relative_path_is_taken_from_the_app_folder_whatever_folders_are_above_it()
     {
-        var webProject = Path.Combine(Paths.RepositoryRoot, "src", "Relational.Web");
+        // Run from source the app's folder is the build output, under the repository: the file
+        // stays beside the app rather than being looked for above it.
+        var appFolder = AppContext.BaseDirectory;
 
-        Assert.Equal(Path.Combine(Paths.RepositoryRoot, "data", "progress.db"), ProgressOptions.Resolve("data/progress.db", webProject));
-        Assert.Equal("/data/progress.db", ProgressOptions.Resolve("/data/progress.db", webProject));
+        Assert.Equal(Path.Combine(appFolder, "data", "progress.db"), ProgressOptions.Resolve("data/progress.db", appFolder));
+        Assert.Equal("/data/progress.db", ProgressOptions.Resolve("/data/progress.db", appFolder));
     }
 }

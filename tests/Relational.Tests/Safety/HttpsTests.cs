@@ -141,6 +141,30 @@ public sealed class HttpsTests
         Assert.Contains("secure", Flags(Assert.Single(response.All("Set-Cookie"))));
     }
 
+    [Theory]
+    [InlineData("")] // a proxy that forwards nothing about the scheme
+    [InlineData("X-Forwarded-Proto: http\r\n")] // or says plain HTTP
+    public async Task With_an_https_public_origin_the_cookie_is_Secure_and_HSTS_is_sent_whatever_the_proxy_forwards(string forwardedProto)
+    {
+        // Not a trusted proxy: whatever it says, the public origin decides.
+        var proxy = IPAddress.Parse("127.0.0.2");
+        using var site = new LiveSite();
+        site.With("Site:PublicOrigin", "https://reading.example.org");
+        const string body = "article=healing-trauma-in-relationship";
+        var optIn =
+            $"POST /progress/remember HTTP/1.1\r\nHost: reading.example.org\r\nContent-Type: application/x-www-form-urlencoded\r\n" +
+            $"Sec-Fetch-Site: same-origin\r\n{forwardedProto}Content-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}";
+        var page = $"GET /healing-trauma-in-relationship HTTP/1.1\r\nHost: reading.example.org\r\n{forwardedProto}Connection: close\r\n\r\n";
+
+        var response = await site.SendRawAsync(optIn, proxy);
+        var read = await site.SendRawAsync(page, proxy);
+
+        Assert.Equal(303, response.Status);
+        Assert.Contains("secure", Flags(Assert.Single(response.All("Set-Cookie"))));
+        Assert.Equal(200, read.Status);
+        Assert.Equal("max-age=31536000", read.Header("Strict-Transport-Security"));
+    }
+
     /// <summary>A Set-Cookie header's attributes without values, and path, lower case and sorted (max-age and expires left out).</summary>
     private static List<string> Flags(string setCookie) =>
         [.. setCookie.Split(';').Skip(1).Select(a => a.Trim().ToLowerInvariant())

@@ -3,9 +3,10 @@ using System.Net;
 namespace Relational.Tests.Safety;
 
 /// <summary>
-/// Behind a reverse proxy every request comes from the proxy's address. Once the operator names
-/// the proxy (<c>Safety:TrustedProxies</c>), the POST limit counts each reader it forwards, and
-/// HTTPS ended at the proxy is treated as HTTPS; from anyone else the same headers change nothing.
+/// Behind a reverse proxy every request comes from the proxy's address. A proxy on this machine
+/// (127.0.0.1), or one the operator names (<c>Safety:TrustedProxies</c>), is believed: the POST
+/// limit counts each reader it forwards, and HTTPS ended at the proxy is treated as HTTPS; from
+/// anyone else the same headers change nothing.
 /// </summary>
 public sealed class TrustedProxyTests
 {
@@ -36,19 +37,37 @@ public sealed class TrustedProxyTests
         Assert.Equal(429, (await site.SendRawAsync(Post(site.Port, "203.0.113.9, 198.51.100.1"), Proxy)).Status);
     }
 
+    [Fact]
+    public async Task A_proxy_on_this_machine_is_believed_without_being_named()
+    {
+        // nginx on the same host, as deploy/relational.service and deploy/nginx.conf set it up.
+        using var site = new LiveSite();
+        site.With("Safety:PostsPerWindow", "2");
+
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.NotEqual(429, (await site.SendRawAsync(Post(site.Port, "198.51.100.1"), Proxy)).Status);
+        }
+
+        Assert.Equal(429, (await site.SendRawAsync(Post(site.Port, "198.51.100.1"), Proxy)).Status);
+        Assert.NotEqual(429, (await site.SendRawAsync(Post(site.Port, "198.51.100.2"), Proxy)).Status);
+        Assert.NotEqual(429, (await site.SendRawAsync(Post(site.Port, "198.51.100.3"), Proxy)).Status);
+        Assert.Equal("max-age=31536000", (await site.SendRawAsync(GetOverHttps(site.Port), Proxy)).Header("Strict-Transport-Security"));
+    }
+
     [Theory]
     [InlineData(true)] // a proxy is named, and the request comes from another address
-    [InlineData(false)] // no proxy is named
+    [InlineData(false)] // no proxy is named, and the request comes from another address than this machine's own
     public async Task Forwarded_headers_not_from_a_named_proxy_change_nothing(bool proxyNamed)
     {
         using var site = new LiveSite();
         site.With("Safety:PostsPerWindow", "2");
         if (proxyNamed)
         {
-            site.With("Safety:TrustedProxies:0", Proxy.ToString());
+            site.With("Safety:TrustedProxies:0", "127.0.0.3");
         }
 
-        var from = proxyNamed ? Stranger : Proxy;
+        var from = Stranger;
         for (var i = 0; i < 2; i++)
         {
             _ = await site.SendRawAsync(Post(site.Port, $"198.51.100.{i + 10}"), from);

@@ -11,6 +11,7 @@ namespace Relational.Tests.Safety;
 public sealed class SiteProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly System.Text.StringBuilder _errors = new();
 
     public SiteProcess(string databasePath, params (string Key, string Value)[] settings)
         : this(databasePath, openFileLimit: null, settings)
@@ -51,6 +52,8 @@ public sealed class SiteProcess : IDisposable
         // Its own, so that sites running side by side do not all ask for the default port.
         start.Environment["Management__Urls"] = $"http://127.0.0.1:{ManagementPort}";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Production requires it (as an operator sets it); a test about its absence sets it empty.
+        start.Environment["Site__PublicOrigin"] = $"http://127.0.0.1:{Port}";
         start.Environment["Content__WatchForChanges"] = "false";
         if (databasePath is not null)
         {
@@ -65,7 +68,17 @@ public sealed class SiteProcess : IDisposable
 
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            Append(e.Data);
+            if (e.Data is not null)
+            {
+                lock (_errors)
+                {
+                    _errors.AppendLine(e.Data);
+                }
+            }
+        };
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -89,6 +102,18 @@ public sealed class SiteProcess : IDisposable
 
     /// <summary>Everything the site wrote to its console (its log).</summary>
     public string Output => Log.Text;
+
+    /// <summary>What the process wrote to standard error alone.</summary>
+    public string Errors
+    {
+        get
+        {
+            lock (_errors)
+            {
+                return _errors.ToString();
+            }
+        }
+    }
 
     public async Task WaitUntilReadyAsync()
     {
