@@ -1,3 +1,5 @@
+using Relational.Site;
+
 namespace Relational.Readership;
 
 /// <summary>
@@ -9,8 +11,7 @@ public static class ReadershipExtensions
     /// <summary>The counts are kept in the progress store, which registers itself as <see cref="IReadershipStore"/>.</summary>
     public static WebApplicationBuilder AddReadership(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ReadershipOptions>().BindConfiguration(ReadershipOptions.Section)
-            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddCheckedSettings<ReadershipOptions, ReadershipChecks>(ReadershipOptions.Section);
         var publicUrls = ManagementAddress.PublicUrls(builder.Configuration);
         var management = ManagementAddress.From(builder.Configuration, publicUrls);
         if (management.Urls.Length > 0)

@@ -1,4 +1,5 @@
-using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using Relational.Site;
 
 namespace Relational.Readership;
 
@@ -14,16 +15,24 @@ public sealed class ReadershipOptions
     /// How often the counts held in memory are added to the progress store; also what a SIGKILL
     /// can lose at most (a normal stop writes them first).
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Readership:FlushInterval must be between 00:00:01 and 01:00:00.")]
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Days a day's counts are kept; older days are deleted.</summary>
-    [Range(1, 36500, ErrorMessage = "Readership:RetentionDays must be between 1 and 36500.")]
     public int RetentionDays { get; set; } = 400;
 
     /// <summary>Counts below this are shown (and exported) as "fewer than N", so a quiet day singles nobody out.</summary>
-    [Range(1, 1000, ErrorMessage = "Readership:ShownFrom must be between 1 and 1000.")]
     public int ShownFrom { get; set; } = 5;
+}
+
+/// <summary>Counts written often enough to lose little, kept a while, shown from at least one.</summary>
+internal sealed class ReadershipChecks : IValidateOptions<ReadershipOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ReadershipOptions options) => new SettingChecks()
+        .Require(options.FlushInterval >= TimeSpan.FromSeconds(1) && options.FlushInterval <= TimeSpan.FromHours(1),
+            "Readership:FlushInterval must be from 00:00:01 to 01:00:00")
+        .Require(options.RetentionDays is >= 1 and <= 36500, "Readership:RetentionDays must be a whole number of days from 1 to 36500")
+        .Require(options.ShownFrom is >= 1 and <= 1000, "Readership:ShownFrom must be a whole number from 1 to 1000")
+        .Result;
 }
 
 /// <summary>Settings from the <c>Management</c> section: the publisher's own address, apart from the readers'.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Relational.Site;
 
 namespace Relational.Readership;
 
@@ -14,7 +15,8 @@ public sealed partial class ReadershipWriter(
     IReadershipStore store,
     IOptions<ReadershipOptions> options,
     TimeProvider clock,
-    ILogger<ReadershipWriter> logger) : BackgroundService, IHostedLifecycleService
+    ILogger<ReadershipWriter> logger,
+    IHostApplicationLifetime? lifetime = null) : BackgroundService, IHostedLifecycleService
 {
     // Days are whole: looking for old ones a few times a day is enough.
     private static readonly TimeSpan PurgeEvery = TimeSpan.FromHours(6);
@@ -64,6 +66,12 @@ public sealed partial class ReadershipWriter(
         using var timer = new PeriodicTimer(options.Value.FlushInterval, clock);
         try
         {
+            // The first write and purge once the site listens (a start that fails touches no store).
+            if (lifetime is not null)
+            {
+                await lifetime.WhenStartedAsync(stoppingToken);
+            }
+
             do
             {
                 await WriteAsync(stoppingToken);

@@ -152,12 +152,12 @@ public sealed class ReadershipStoreTests : IDisposable
     {
         var options = new ReadershipOptions();
         typeof(ReadershipOptions).GetProperty(property)!.SetValue(options, property == "FlushInterval" ? TimeSpan.Zero : 0);
-        var problems = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
 
-        Assert.False(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), problems, validateAllProperties: true));
-        Assert.StartsWith(said, Assert.Single(problems).ErrorMessage, StringComparison.Ordinal);
-        var defaults = new ReadershipOptions();
-        Assert.True(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(defaults, new(defaults), [], validateAllProperties: true));
+        var refused = new ReadershipChecks().Validate(null, options);
+
+        Assert.True(refused.Failed);
+        Assert.StartsWith(said, Assert.Single(refused.Failures!), StringComparison.Ordinal);
+        Assert.True(new ReadershipChecks().Validate(null, new ReadershipOptions()).Succeeded);
     }
 
     /// <summary>Puts a folder where the database file was, so every use of it fails; the returned action puts the file back.</summary>
