@@ -84,7 +84,7 @@ start_site() {
 
 # The same build and settings, counting nothing (its own database and management port).
 start_uncounted_site() {
-  ( cd "$OUT/publish" && exec env ASPNETCORE_URLS="$UNCOUNTED" ASPNETCORE_ENVIRONMENT=Production \
+  ( cd "$OUT/publish" && exec env ASPNETCORE_URLS="$UNCOUNTED" ASPNETCORE_ENVIRONMENT=Production Site__PublicOrigin="$SITE" \
       Content__Path="$ROOT/content" Content__WatchForChanges=false \
       Progress__DatabasePath="$OUT/data/uncounted.db" \
       Safety__PostsPerWindow=1000 Management__Urls="http://127.0.0.1:$((MANAGEMENT_PORT + 1))" \
