@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # Build: the SDK image publishes a Release build.
-# Publishing for the target architecture makes it a ReadyToRun build (see the .csproj): faster start-up.
+# Publishing for the target architecture makes it a ReadyToRun build (see the .csproj), faster to
+# start, that carries only that runtime's native files (about 25 MB in all).
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 ARG TARGETARCH
 WORKDIR /src

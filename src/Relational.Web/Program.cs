@@ -20,7 +20,7 @@ try
         Args = args,
         // The app's own folder, not the working directory: a service manager starts it in `/`, an
         // operator from anywhere. appsettings.json, wwwroot and the asset manifest live beside the
-        // assembly; content and the database are looked for from here (README, Configuration).
+        // assembly; content and the database are looked for from here (docs/configuration.md).
         ContentRootPath = AppContext.BaseDirectory,
     });
     // Run from source, the compressed assets and wwwroot are found through the build's manifest of

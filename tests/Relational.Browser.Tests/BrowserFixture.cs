@@ -46,8 +46,12 @@ public sealed class BrowserFixture : IAsyncLifetime
         (_playwright, Browser) = await LaunchChromiumAsync();
     }
 
-    /// <summary>Debian's Chromium through Playwright, which must never download a browser of its own.</summary>
-    internal static async Task<(IPlaywright, IBrowser)> LaunchChromiumAsync()
+    /// <summary>
+    /// Debian's Chromium through Playwright, which must never download a browser of its own.
+    /// Playwright turns the back/forward cache off; <paramref name="backForwardCache"/> keeps it on,
+    /// as it is in every reader's browser.
+    /// </summary>
+    internal static async Task<(IPlaywright, IBrowser)> LaunchChromiumAsync(bool backForwardCache = false)
     {
         if (!File.Exists(ChromiumPath))
         {
@@ -63,6 +67,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             ExecutablePath = ChromiumPath,
             Headless = true,
             Args = ChromiumArgs,
+            IgnoreDefaultArgs = backForwardCache ? ["--disable-back-forward-cache"] : null,
         });
         return (playwright, browser);
     }

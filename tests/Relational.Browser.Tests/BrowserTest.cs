@@ -16,6 +16,14 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
         return context;
     }
 
+    /// <summary>A fresh context in the Chromium that keeps its back/forward cache, closed after the test.</summary>
+    protected async Task<IBrowserContext> NewContextKeepingBackForwardAsync(BackForwardCacheChromium chromium)
+    {
+        var context = await chromium.Browser.NewContextAsync(new() { BaseURL = browser.BaseUrl });
+        _contexts.Add(context);
+        return context;
+    }
+
     protected async Task<IPage> NewPageAsync(BrowserNewContextOptions? options = null) =>
         await (await NewContextAsync(options)).NewPageAsync();
 
@@ -32,6 +40,10 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
             new() { Timeout = 15_000 });
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
     }
+
+    /// <summary>The tab shows <paramref name="path"/> again after Back (a page restored whole fires no load events to wait for).</summary>
+    protected static Task ShownAsync(IPage page, string path) =>
+        Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(path) + "$"));
 
     public Task InitializeAsync() => Task.CompletedTask;
 

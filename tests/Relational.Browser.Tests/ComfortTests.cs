@@ -28,7 +28,92 @@ public sealed partial class ComfortTests(BrowserFixture browser) : BrowserTest(b
 
         await Assertions.Expect(page.Locator(".breathing-circle")).ToBeVisibleAsync();
         Assert.Equal("none", await page.EvaluateAsync<string>(CircleAnimation));
+        // The words are true for a circle that stands still.
+        await Assertions.Expect(page.GetByText("breathe in slowly, and out a little more slowly")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("breathe in as the circle grows")).ToBeHiddenAsync();
+        Assert.DoesNotContain("grows", await page.Locator(".pause__breathing").InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Where_the_circle_moves_the_words_follow_it()
+    {
+        var page = await NewPageAsync(new() { ReducedMotion = ReducedMotion.NoPreference });
+        await page.GotoAsync(Site.Part(1));
+
+        await page.GetByText("Breathe along with a slow circle").ClickAsync();
+
         await Assertions.Expect(page.GetByText("breathe in as the circle grows")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("breathe in slowly, and out a little more slowly")).ToBeHiddenAsync();
+    }
+
+    [Fact]
+    public async Task In_forced_colours_the_circle_and_the_exit_button_keep_their_shapes()
+    {
+        var page = await NewPageAsync(new() { ReducedMotion = ReducedMotion.Reduce });
+        await page.EmulateMediaAsync(new() { ForcedColors = ForcedColors.Active });
+        await page.GotoAsync(Site.Part(1));
+        await page.GetByText("Breathe along with a slow circle").ClickAsync();
+
+        // The circle is drawn: part of its box is not the page's background.
+        var circle = page.Locator(".breathing-circle");
+        var drawn = await ShareUnlikeBackgroundAsync(page, circle, column: null);
+        Assert.True(drawn > 0.1, $"the circle is {drawn:P0} drawn");
+
+        // The exit button has an outline of its own: its left edge, top to bottom, is drawn.
+        var exit = page.GetByRole(AriaRole.Link, new() { Name = "Exit this page" });
+        Assert.Equal("solid", await exit.EvaluateAsync<string>("e => getComputedStyle(e).borderLeftStyle"));
+        var edge = await ShareUnlikeBackgroundAsync(page, exit, column: 0);
+        Assert.True(edge > 0.9, $"the exit button's left edge is {edge:P0} drawn");
+    }
+
+    [Fact]
+    public async Task With_more_contrast_asked_for_secondary_text_and_lines_are_as_strong_as_the_text()
+    {
+        foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
+        {
+            var page = await NewPageAsync(new() { ColorScheme = scheme, Contrast = Contrast.More });
+            await page.GotoAsync(Site.Article);
+
+            var text = await page.EvaluateAsync<string>("getComputedStyle(document.body).color");
+            Assert.Equal(text, await page.Locator(".cover__attribution").EvaluateAsync<string>("e => getComputedStyle(e).color"));
+            Assert.Equal(text, await page.Locator(".contents__length").First.EvaluateAsync<string>("e => getComputedStyle(e).color"));
+            Assert.Equal(text, await page.Locator(".contents__item").First.EvaluateAsync<string>("e => getComputedStyle(e).borderTopColor"));
+            var exit = page.GetByRole(AriaRole.Link, new() { Name = "Exit this page" });
+            Assert.Equal("2px solid " + text, await exit.EvaluateAsync<string>("e => { const s = getComputedStyle(e); return `${s.borderLeftWidth} ${s.borderLeftStyle} ${s.borderLeftColor}`; }"));
+        }
+
+        // Without the request, the quieter colours stay.
+        var calm = await NewPageAsync(new() { Contrast = Contrast.NoPreference });
+        await calm.GotoAsync(Site.Article);
+        Assert.NotEqual(
+            await calm.EvaluateAsync<string>("getComputedStyle(document.body).color"),
+            await calm.Locator(".cover__attribution").EvaluateAsync<string>("e => getComputedStyle(e).color"));
+    }
+
+    /// <summary>
+    /// The share of an element's pixels (or of one column of them) unlike the page's background,
+    /// from a screenshot: what a reader's eye would find there.
+    /// </summary>
+    private static async Task<double> ShareUnlikeBackgroundAsync(IPage page, ILocator element, int? column)
+    {
+        using var shot = SkiaSharp.SKBitmap.Decode(await element.ScreenshotAsync());
+        using var corner = SkiaSharp.SKBitmap.Decode(await page.ScreenshotAsync(new() { Clip = new() { X = 0, Y = 0, Width = 1, Height = 1 } }));
+        var background = corner.GetPixel(0, 0);
+        var (unlike, all) = (0, 0);
+        for (var y = 0; y < shot.Height; y++)
+        {
+            for (var x = column ?? 0; x < (column + 1 ?? shot.Width); x++)
+            {
+                var pixel = shot.GetPixel(x, y);
+                all++;
+                if (Math.Abs(pixel.Red - background.Red) + Math.Abs(pixel.Green - background.Green) + Math.Abs(pixel.Blue - background.Blue) > 60)
+                {
+                    unlike++;
+                }
+            }
+        }
+
+        return (double)unlike / all;
     }
 
     public static TheoryData<string> ZoomPages() => new(Site.AllPages());
@@ -114,6 +199,8 @@ public sealed partial class ComfortTests(BrowserFixture browser) : BrowserTest(b
 
         Assert.Equal("Reading", await page.TitleAsync());
         Assert.Equal("/favicon-neutral.svg", await page.Locator("link[rel=icon]").GetAttributeAsync("href"));
+        // No feed named for the topic is offered to the browser or its extensions.
+        Assert.Equal(0, await page.Locator("link[type='application/atom+xml']").CountAsync());
         // The link to share is the part's neutral address, with no topic words in it.
         var neutral = await page.Locator("[data-share]").GetAttributeAsync("data-share-discreet");
         Assert.Matches("^" + System.Text.RegularExpressions.Regex.Escape(Browser.BaseUrl) + "/read/[0-9a-f]{10}$", neutral);

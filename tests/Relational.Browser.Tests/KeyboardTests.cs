@@ -96,8 +96,26 @@ public sealed class KeyboardTests(BrowserFixture browser) : BrowserTest(browser)
         await page.GotoAsync(Site.Part(2));
 
         await Assertions.Expect(page.Locator("a[rel=next]"))
-            .ToHaveAccessibleNameAsync("Continue to the next part Part 3: Why Self-Work Alone Often Isn’t Enough");
-        await Assertions.Expect(page.Locator("a[rel=prev]")).ToHaveAccessibleNameAsync("Previous part Part 1: Before We Begin");
+            .ToHaveAccessibleNameAsync("Continue to the next part, Part 3: Why Self-Work Alone Often Isn’t Enough");
+        await Assertions.Expect(page.Locator("a[rel=prev]")).ToHaveAccessibleNameAsync("Previous part, Part 1: Before We Begin");
+    }
+
+    [Fact]
+    public async Task A_part_s_length_and_state_are_heard_as_separate_words()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(Site.Part(3));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remember my place on this device" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("This device remembers your place.")).ToBeVisibleAsync();
+        await page.GotoAsync(Site.Article);
+
+        var third = page.Locator(".contents__item").Nth(2);
+        await Assertions.Expect(third.Locator(".contents__state")).ToHaveTextAsync("◐ Started");
+        // What a screen reader reads for the item: the words apart, the icon not at all.
+        var item = await third.AriaSnapshotAsync();
+        Assert.Contains("under a minute, Started", item, StringComparison.Ordinal);
+        Assert.DoesNotContain("minuteStarted", item, StringComparison.Ordinal);
+        await Assertions.Expect(third.GetByRole(AriaRole.Link)).ToHaveAccessibleNameAsync($"Part 3: {Relational.Tests.Series.Parts[2].Title}");
     }
 
     [Fact]

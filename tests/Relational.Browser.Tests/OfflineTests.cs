@@ -181,6 +181,25 @@ public sealed class OfflineTests : BrowserTest, IClassFixture<OfflineSite>, IAsy
     }
 
     [Fact]
+    public async Task A_part_s_neutral_address_opens_offline_as_itself()
+    {
+        var context = await OpenAsync();
+        var page = await context.NewPageAsync();
+        await KeepAsync(page);
+        await page.GotoAsync(Site.Part(4));
+        var neutral = await page.Locator("[data-share]").GetAttributeAsync("data-share-discreet");
+        Assert.Matches("/read/[0-9a-f]{10}$", neutral);
+
+        await context.SetOfflineAsync(true);
+        await page.GotoAsync(neutral!);
+
+        await Assertions.Expect(page.GetByText("This is the offline copy")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("That page is not part of the offline copy")).ToHaveCountAsync(0);
+        await Assertions.Expect(page).ToHaveTitleAsync("Reading");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(Relational.Tests.Series.Parts[3].Title);
+    }
+
+    [Fact]
     public async Task When_the_content_changes_the_copy_is_made_again_whole_on_the_next_visit_online()
     {
         const string Part = "healing-trauma-in-relationship/03-why-self-work-alone-often-isnt-enough.md";
@@ -227,7 +246,7 @@ public sealed class OfflineTests : BrowserTest, IClassFixture<OfflineSite>, IAsy
         await page.GetByRole(AriaRole.Button, new() { Name = Remove }).ClickAsync();
 
         await ArriveAsync(page, "/offline?done=removed");
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The offline copy has been removed");
+        await Assertions.Expect(page.Locator("#outcome")).ToContainTextAsync("The offline copy has been removed");
         // The reading preferences are put back by the page: the theme is still the reader's.
         Assert.Equal(Nothing.Replace("local=[]", "local=[relational-prefs]"), await StoredAsync(page));
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("data-theme", "dark");
@@ -265,7 +284,7 @@ public sealed class OfflineTests : BrowserTest, IClassFixture<OfflineSite>, IAsy
         await page.GotoAsync("/staying-safe");
         await page.EvaluateAsync("document.querySelector('form[data-offline-remove]').submit()");
 
-        await ArriveAsync(page, "/offline?done=removed");
+        await ArriveAsync(page, "/offline?done=removed#outcome");
         Assert.Equal(Nothing, await StoredAsync(page));
     }
 

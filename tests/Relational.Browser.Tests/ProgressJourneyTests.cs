@@ -21,7 +21,7 @@ public sealed class ProgressJourneyTests(BrowserFixture browser) : BrowserTest(b
             // The confirmation came by ?progress=remembered; an address a reader copies or shares
             // from here must not carry it (without script the query stays: nothing can take it off).
             await Assertions.Expect(page).ToHaveURLAsync(
-                new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(Browser.BaseUrl + Site.Part(3)) + "(#progress)?$"));
+                new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(Browser.BaseUrl + Site.Part(3)) + "(#outcome)?$"));
         }
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Continue to the next part" }).ClickAsync();
@@ -36,5 +36,43 @@ public sealed class ProgressJourneyTests(BrowserFixture browser) : BrowserTest(b
         Assert.EndsWith(Site.Article, page.Url, StringComparison.Ordinal);
         await offer.ClickAsync();
         await ArriveAsync(page, Site.Part(4));
+    }
+
+    [Fact]
+    public async Task A_resume_link_opened_on_another_device_carries_the_place_and_no_file_it_loads_is_asked_for_with_the_token()
+    {
+        var owner = await NewPageAsync();
+        await owner.GotoAsync(Site.Part(3));
+        await owner.GetByRole(AriaRole.Button, new() { Name = "Remember my place on this device" }).ClickAsync();
+        await Assertions.Expect(owner.GetByText("This device remembers your place.")).ToBeVisibleAsync();
+        await owner.GotoAsync("/progress");
+        await owner.GetByRole(AriaRole.Button, new() { Name = "Make a private resume link" }).ClickAsync();
+        var link = new Uri(await owner.Locator("#resume-url").InputValueAsync());
+        var token = link.AbsolutePath.Split('/')[^1];
+
+        var device = await NewPageAsync();
+        var referrers = new List<(string Url, string? Referer)>();
+        device.Request += (_, request) =>
+        {
+            if (request.Url.StartsWith(Browser.BaseUrl, StringComparison.Ordinal))
+            {
+                lock (referrers)
+                {
+                    referrers.Add((request.Url, request.Headers.TryGetValue("referer", out var referer) ? referer : null));
+                }
+            }
+        };
+        await device.GotoAsync(link.AbsolutePath);
+        await device.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await device.GetByRole(AriaRole.Button, new() { Name = "Use this link on this device" }).ClickAsync();
+        await Assertions.Expect(device.GetByText("This device now carries your place.")).ToBeVisibleAsync();
+
+        lock (referrers)
+        {
+            // The resume page loaded its stylesheet and scripts, and the press was answered, none with the token as referrer.
+            Assert.Contains(referrers, r => r.Url.EndsWith(".css", StringComparison.Ordinal));
+            Assert.Contains(referrers, r => r.Url.EndsWith(".js", StringComparison.Ordinal));
+            Assert.All(referrers, r => Assert.DoesNotContain(token, r.Referer ?? "", StringComparison.Ordinal));
+        }
     }
 }

@@ -8,7 +8,7 @@ namespace Relational.Browser.Tests;
 /// <summary>
 /// The site started the ways an operator starts it, not the way the tests host it: the published
 /// build (published once per test run into a temporary folder, content copied beside it as the
-/// README says) started from <c>/</c> as systemd does, and <c>dotnet run</c> from source in
+/// docs/deploying.md says) started from <c>/</c> as systemd does, and <c>dotnet run</c> from source in
 /// Production without a launch profile, from another folder. Both in real processes on loopback.
 /// </summary>
 public sealed class StartedSites : IAsyncLifetime

@@ -25,6 +25,12 @@ public sealed record Article(
     /// </summary>
     public DateOnly? LastChanged => Sections.Select(s => s.Updated).Append(Updated).Max();
 
+    /// <summary>Words in all its parts.</summary>
+    public int WordCount => Sections.Sum(s => s.WordCount);
+
+    /// <summary>How long the whole series takes at the site's pace, gently worded.</summary>
+    public string GentleLength => ReadingTime.Gentle(WordCount);
+
     public string Url => "/" + Slug;
 
     public string AllUrl => Url + "/all";
@@ -56,8 +62,26 @@ public sealed record Section(
     /// <summary>The date its front matter gives as <c>updated</c>, if any: the sitemap's lastmod.</summary>
     public DateOnly? Updated { get; init; }
 
-    /// <summary>Minutes at a slow, unhurried pace (180 words a minute), never less than one.</summary>
-    public int ReadingMinutes => Math.Max(1, (int)Math.Ceiling(WordCount / 180.0));
+    /// <summary>When its file was last written: the feed's date for a part when the content gives none.</summary>
+    public DateTimeOffset Written { get; init; }
 
-    public string GentleLength => ReadingMinutes == 1 ? "about 1 minute" : $"about {ReadingMinutes} minutes";
+    /// <summary>How long it takes at the site's pace, gently worded: "under a minute", "about 2 minutes".</summary>
+    public string GentleLength => ReadingTime.Gentle(WordCount);
+}
+
+/// <summary>Reading time at a slow, unhurried pace, worded so that it never overstates.</summary>
+public static class ReadingTime
+{
+    public const int WordsPerMinute = 180;
+
+    public static string Gentle(int words)
+    {
+        if (words < WordsPerMinute)
+        {
+            return "under a minute";
+        }
+
+        var minutes = (int)Math.Ceiling(words / (double)WordsPerMinute);
+        return minutes == 1 ? "about 1 minute" : $"about {minutes} minutes";
+    }
 }

@@ -141,6 +141,7 @@ public static partial class ContentLoader
             Word().Count(text))
         {
             Updated = fields.Date("updated"),
+            Written = File.GetLastWriteTimeUtc(file),
         };
     }
 

@@ -74,7 +74,10 @@ public static class OfflineExtensions
 /// <summary>What the offline copy holds at one content version: every page a reader reads offline.</summary>
 public sealed record OfflineFiles(string Version, IReadOnlyList<string> Pages)
 {
-    /// <summary>The article pages of this catalogue, and the pages at a fixed address.</summary>
+    /// <summary>
+    /// The article pages of this catalogue (each part at its own address and at its neutral one,
+    /// so a discreet link opens offline too), and the pages at a fixed address.
+    /// </summary>
     public static OfflineFiles Of(ContentCatalogue catalogue, IEnumerable<string> fixedPages)
     {
         var pages = new List<string>(fixedPages);
@@ -82,6 +85,7 @@ public sealed record OfflineFiles(string Version, IReadOnlyList<string> Pages)
         {
             pages.Add(article.Url);
             pages.AddRange(article.Sections.Select(article.SectionUrl));
+            pages.AddRange(article.Sections.Select(section => DiscreetMode.AddressOf(article, section)));
             pages.Add(article.AllUrl);
         }
 

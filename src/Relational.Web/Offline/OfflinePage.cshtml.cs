@@ -8,13 +8,14 @@ public sealed class OfflinePageModel : PageModel
 {
     public const string Path = "/offline";
 
-    public const string RemovedPath = Path + "?done=removed";
+    /// <summary>Where removing the copy leads: this page, saying so, the message in view and focused.</summary>
+    public const string RemovedPath = Path + "?done=removed#" + Progress.ProgressOutcome.ElementId;
 
     public bool Removed { get; private set; }
 
     public void OnGet()
     {
         Removed = Request.Query["done"] == "removed";
-        new PageMeta("Reading offline", "Keeping this series on your device to read without a connection, and removing it.", Path).ApplyTo(ViewData);
+        new PageMeta(Removed ? "Offline copy removed — Reading offline" : "Reading offline", "Keeping this series on your device to read without a connection, and removing it.", Path).ApplyTo(ViewData);
     }
 }

@@ -24,7 +24,8 @@ public sealed class ProgressPageModel(
     CatalogueProvider catalogue,
     PublicUrls urls,
     NewReaderLimit newReaders,
-    IOptions<ProgressOptions> options) : PageModel
+    IOptions<ProgressOptions> options,
+    TimeProvider clock) : PageModel
 {
     /// <summary>This page, for <c>Url.Page</c> and <c>asp-page</c>.</summary>
     public const string PageName = "/Progress/ProgressPage";
@@ -99,7 +100,7 @@ public sealed class ProgressPageModel(
             return Back(back, ProgressOutcome.Unavailable);
         }
 
-        ReaderCookie.Write(Response, key, RetentionDays);
+        ReaderCookie.Write(Response, key, RetentionDays, clock.GetUtcNow());
         HttpContext.CountForReadership(Measure.ProgressOptIns);
         return Back(back, ProgressOutcome.Remembered);
     }
@@ -167,7 +168,7 @@ public sealed class ProgressPageModel(
     private PageResult ShowPage()
     {
         ReaderCookie.MarkPersonal(Response);
-        new PageMeta("Your progress", "What this site keeps about your reading, if you ask it to, and how to see or erase it.", Here)
+        new PageMeta("Your progress", "What this site keeps about your reading, if you ask it to, and how to see or erase it.", Url.Page(PageName)!)
             .ApplyTo(ViewData);
         return Page();
     }
@@ -200,12 +201,15 @@ public sealed class ProgressPageModel(
         return Back(back, done);
     }
 
-    /// <summary>This page's address (without a handler).</summary>
-    private string Here => Url.Page(PageName)!;
+    /// <summary>Where this page's links and its forms' answers lead: neutral addresses when reached discreetly.</summary>
+    public SeriesLinks Links => SeriesLinks.For(Request);
+
+    /// <summary>This page's address (without a handler), discreet if this request was.</summary>
+    private string Here => Links.Page(Url.Page(PageName)!);
 
     /// <summary>Where a form's answer leads: the part or cover it was sent from, else this page.</summary>
     private string BackTo(Place at) =>
-        at.Article is not { } article ? Here : at.Section is { } section ? article.SectionUrl(section) : article.Url;
+        at.Article is not { } article ? Here : at.Section is { } section ? Links.Part(article, section) : Links.Cover(article);
 
     private SeeOtherResult Back(string path, ProgressOutcome outcome)
     {

@@ -25,7 +25,7 @@ public sealed record ProgressView(ProgressStatus Status, ReaderProgress? Progres
 /// Loads a reader's progress for a page. Requests without the reader cookie cost nothing: no
 /// database work, no header, no cookie.
 /// </summary>
-public sealed class ProgressForPages(IReadingProgressStore store, IOptions<ProgressOptions> options)
+public sealed class ProgressForPages(IReadingProgressStore store, IOptions<ProgressOptions> options, TimeProvider clock)
 {
     public Task<ProgressView> FindAsync(HttpContext context) =>
         LoadAsync(context, key => store.FindAsync(key, context.RequestAborted));
@@ -47,7 +47,7 @@ public sealed class ProgressForPages(IReadingProgressStore store, IOptions<Progr
 
         // A cookie that names no reader (forged, forgotten elsewhere, purged) is answered as a
         // stranger is, and cleared: the site sets a reader cookie only when the reader asks.
-        ReaderCookie.MarkPersonal(context.Response);
+        ReaderCookie.MarkPersonalPage(context.Response);
         if (ReaderCookie.Read(context.Request) is not { } key)
         {
             return ProgressView.Off with { Outcome = outcome };
@@ -57,8 +57,14 @@ public sealed class ProgressForPages(IReadingProgressStore store, IOptions<Progr
         {
             if (await load(key) is { } progress)
             {
-                // The cookie lives as long as the records would: renewed while the reader reads.
-                ReaderCookie.Write(context.Response, key, options.Value.RetentionDays);
+                // The cookie lives as long as the records would: renewed while the reader reads,
+                // on their first page of the day.
+                var now = clock.GetUtcNow();
+                if (!ReaderCookie.WrittenOn(context.Request, now))
+                {
+                    ReaderCookie.Write(context.Response, key, options.Value.RetentionDays, now);
+                }
+
                 return new ProgressView(ProgressStatus.On, progress, outcome);
             }
 

@@ -15,11 +15,12 @@ namespace Relational.Progress;
 /// a link is real. The reader's button press (a POST) adopts the progress, so a link preview never sets a
 /// cookie. A link works once. If this device already has progress of its own, nothing is replaced
 /// until the reader has seen both and chosen. The token is a secret: request logs show only the
-/// route template, and the page is never cached.
+/// route template, the page is never cached, and it sends no referrer, so the files it loads are
+/// not asked for under an address that holds the token.
 /// </summary>
 [IgnoreAntiforgeryToken]
 [SiteForm]
-public sealed class ResumeModel(IReadingProgressStore store, CatalogueProvider catalogue, IOptions<ProgressOptions> options) : PageModel
+public sealed class ResumeModel(IReadingProgressStore store, CatalogueProvider catalogue, IOptions<ProgressOptions> options, TimeProvider clock) : PageModel
 {
     /// <summary>This page, for <c>Url.Page</c>.</summary>
     public const string PageName = "/Progress/Resume";
@@ -80,7 +81,7 @@ public sealed class ResumeModel(IReadingProgressStore store, CatalogueProvider c
                 return Show(StatusCodes.Status404NotFound, NotWorking);
             }
 
-            ReaderCookie.Write(Response, key, options.Value.RetentionDays);
+            ReaderCookie.Write(Response, key, options.Value.RetentionDays, clock.GetUtcNow());
             HttpContext.CountForReadership(Measure.ResumeLinksUsed);
             return Back(ProgressOutcome.Adopted);
         }
@@ -124,6 +125,7 @@ public sealed class ResumeModel(IReadingProgressStore store, CatalogueProvider c
     private SeeOtherResult Back(ProgressOutcome outcome)
     {
         ReaderCookie.MarkPersonal(Response);
+        SendNoReferrer();
         return new SeeOtherResult(outcome.AppendTo(ProgressPage));
     }
 
@@ -132,8 +134,12 @@ public sealed class ResumeModel(IReadingProgressStore store, CatalogueProvider c
         Problem = problem;
         Response.StatusCode = status;
         ReaderCookie.MarkPersonal(Response);
+        SendNoReferrer();
         Response.Headers["X-Robots-Tag"] = "noindex";
         new PageMeta("Carry your place to this device", "A private link to carry a reader’s place between devices.", ProgressPage).ApplyTo(ViewData);
         return Page();
     }
+
+    /// <summary>Over the site's <c>same-origin</c>: a same-origin referrer here would carry the token.</summary>
+    private void SendNoReferrer() => SecurityHeaders.Add(HttpContext, "Referrer-Policy", "no-referrer");
 }

@@ -177,7 +177,7 @@ internal sealed class SqliteStoreConnections : IDisposable
     /// later access past its end kills the whole process with SIGBUS, with no log line. So a
     /// write-protected one is refused here, before SQLite opens it, as a storage fault: logged once
     /// with this sentence, reading goes on. What cannot be caught here (the file changed to
-    /// read-only while the site runs) is in SECURITY.md.
+    /// read-only while the site runs) is in docs/security.md.
     /// </summary>
     private void ThrowIfSharedMemoryIsWriteProtected()
     {

@@ -8,7 +8,7 @@ using Relational.Safety;
 namespace Relational.Readership;
 
 /// <summary>
-/// Marks an endpoint counted by its route's <c>article</c>: an article's feed is
+/// Marks an endpoint counted by its route's <c>article</c> (or for the whole site when it has none): a feed is
 /// <c>[CountedAs(Measure.FeedFetches)]</c> on its page, or <c>.WithMetadata(new CountedAsAttribute(Measure.FeedFetches))</c>
 /// on its mapped endpoint.
 /// </summary>
@@ -51,7 +51,10 @@ public static class ReadershipPages
         var article = values["article"] is string slug ? catalogue.FindArticle(slug) : null;
         if (counted is not null)
         {
-            return article is null ? null : new Tally(article.Slug, Tally.Site, counted.Measure);
+            // An endpoint of one article counts for it; one of the whole site (its feed), for the site.
+            return values.ContainsKey("article")
+                ? article is null ? null : new Tally(article.Slug, Tally.Site, counted.Measure)
+                : Tally.OfSite(counted.Measure);
         }
 
         switch (page)

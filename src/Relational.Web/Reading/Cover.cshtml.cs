@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Relational.Content;
 using Relational.Progress;
+using Relational.Safety;
 using Relational.Site;
 
 namespace Relational.Reading;
@@ -14,20 +15,27 @@ public sealed class CoverModel(CatalogueProvider catalogue, PublicUrls urls, IOp
 
     public ProgressView Progress { get; private set; } = ProgressView.Off;
 
-    public async Task<IActionResult> OnGetAsync(string article)
+    /// <summary>Where this page's links lead: neutral addresses when it was reached discreetly.</summary>
+    public SeriesLinks Links { get; private set; } = SeriesLinks.Plain;
+
+    /// <summary>An article's cover, at its own address or at its neutral one (<c>/read/{id}/contents</c>).</summary>
+    public async Task<IActionResult> OnGetAsync(string? article, string? id)
     {
-        if (catalogue.Current.FindArticle(article) is not { } found)
+        var content = catalogue.Current;
+        if ((id is not null ? DiscreetMode.FindArticle(content, id) : content.FindArticle(article ?? "")) is not { } found)
         {
             return NotFound();
         }
 
         Article = found;
+        Links = SeriesLinks.For(Request);
         Progress = await progress.FindAsync(HttpContext);
         var image = PreviewCards.Path(PreviewCard.For(found));
-        new PageMeta(found.Title, found.Description, found.Url, "article", found.Author)
+        new PageMeta(found.Title, found.Description, Links.Cover(found), "article", found.Author)
         {
             Image = (image, $"{found.Title}, a reading series in {found.Sections.Length} short parts."),
             LinkedData = LinkedData.ForCover(found, site.Value.Name, path => urls.Absolute(Request, path), image),
+            Feed = (Feeds.PathOf(found), Feeds.TitleOf(found)),
         }.ApplyTo(ViewData);
         return Page();
     }

@@ -8,7 +8,7 @@ namespace Relational.Reading;
 
 /// <summary>
 /// The files crawlers ask for by name that depend on the site: robots.txt and sitemap.xml (every
-/// cover and part, lastmod from the <c>updated</c> dates in the content's front matter).
+/// cover, part and feed, lastmod from the <c>updated</c> dates in the content's front matter).
 /// favicon.ico and apple-touch-icon.png are static files in wwwroot.
 /// </summary>
 public static class CrawlerFiles
@@ -40,7 +40,10 @@ public static class CrawlerFiles
         {
             urls.Add(Url(absolute(article.Url), article.LastChanged));
             urls.AddRange(article.Sections.Select(section => Url(absolute(article.SectionUrl(section)), section.Updated)));
+            urls.Add(Url(absolute(Feeds.PathOf(article)), article.LastChanged));
         }
+
+        urls.Add(Url(absolute(Feeds.SitePath), content.Articles.Select(a => a.LastChanged).Max()));
 
         return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" + new XElement(Sitemap + "urlset", urls) + "\n";
     }

@@ -42,12 +42,13 @@ public sealed class PartFragments : IAsyncDisposable
             ? ""
             : await RenderAsync<PausePoint>(new() { [nameof(PausePoint.Section)] = section }));
 
-    /// <summary>The links on from a part: next (or the end), previous, contents.</summary>
-    public ValueTask<HtmlString> NavigationAsync(string key, Article article, Section section) =>
-        GetAsync($"way-on {key}", () => RenderAsync<PartNavigation>(new()
+    /// <summary>The links on from a part: next (or the end), previous, contents; neutral ones on a discreet page.</summary>
+    public ValueTask<HtmlString> NavigationAsync(string key, Article article, Section section, Safety.SeriesLinks links) =>
+        GetAsync($"way-on {key} {links.Discreet}", () => RenderAsync<PartNavigation>(new()
         {
             [nameof(PartNavigation.Article)] = article,
             [nameof(PartNavigation.Section)] = section,
+            [nameof(PartNavigation.Links)] = links,
         }));
 
     /// <summary>The share link for a part, as reached at <paramref name="url"/>, with its neutral address for discreet mode.</summary>

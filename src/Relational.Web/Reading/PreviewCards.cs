@@ -15,6 +15,10 @@ public sealed record PreviewCard(string Kicker, string Title, string Subtitle, s
     public static PreviewCard For(Article article, Section section) =>
         new("Relational", section.Title, article.Title, $"Part {section.Number} of {article.Sections.Length}");
 
+    /// <summary>The home page's card: the site and what it is, nothing about any one topic.</summary>
+    public static PreviewCard ForSite(string siteName) =>
+        new(siteName, "A calm, self-guided reading series", "One short part at a time, at your own pace.", "No tracking. Nothing stored unless you ask.");
+
     public static PreviewCard For(Article article) =>
         new("Relational", article.Title, $"A reading series in {article.Sections.Length} short parts", $"“{article.Attribution}” — {article.Author}");
 
@@ -61,13 +65,13 @@ public sealed class PreviewCards : IDisposable
     /// <summary>The address of a card: its version alone, so it names nothing that is read.</summary>
     public static string Path(PreviewCard card) => $"/previews/{card.Version}.png";
 
-    /// <summary>The card of the current content at this version, if there is one.</summary>
-    public PreviewCard? Find(ContentCatalogue content, string version)
+    /// <summary>The card of the current content (or the site's home) at this version, if there is one.</summary>
+    public PreviewCard? Find(ContentCatalogue content, string siteName, string version)
     {
         var known = _known;
         if (!ReferenceEquals(known.Content, content))
         {
-            var cards = new List<PreviewCard> { PreviewCard.Neutral };
+            var cards = new List<PreviewCard> { PreviewCard.Neutral, PreviewCard.ForSite(siteName) };
             foreach (var article in content.Articles)
             {
                 cards.Add(PreviewCard.For(article));

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Relational.Content;
+using Relational.Site;
 
 namespace Relational.Reading;
 
@@ -10,9 +12,13 @@ public static class ReadingExtensions
             options.SetParameterPolicy<SlugRouteConstraint>(SlugRouteConstraint.Name));
         builder.Services.AddSingleton<PartFragments>();
         builder.Services.AddSingleton<PreviewCards>();
-        // A part's neutral address serves the same page (Safety/DiscreetMode).
+        // Neutral addresses serve the same pages (Safety/DiscreetMode).
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(options =>
-            options.Conventions.AddPageRoute("/Reading/Section", Safety.DiscreetMode.Route));
+        {
+            options.Conventions.AddPageRoute("/Reading/Section", Safety.DiscreetMode.Route);
+            options.Conventions.AddPageRoute("/Reading/Cover", Safety.DiscreetMode.CoverRoute);
+            options.Conventions.AddPageRoute("/Reading/All", Safety.DiscreetMode.AllRoute);
+        });
         return builder;
     }
 
@@ -24,9 +30,9 @@ public static class ReadingExtensions
 
         // A part's preview image, named by its version: a changed title is a new address, so each
         // can be kept for a year.
-        app.MapMethods("/previews/{version}.png", [HttpMethods.Get, HttpMethods.Head], (string version, CatalogueProvider catalogue, PreviewCards cards, HttpContext context) =>
+        app.MapMethods("/previews/{version}.png", [HttpMethods.Get, HttpMethods.Head], (string version, CatalogueProvider catalogue, PreviewCards cards, IOptions<SiteOptions> site, HttpContext context) =>
         {
-            if (cards.Find(catalogue.Current, version) is not { } card)
+            if (cards.Find(catalogue.Current, site.Value.Name, version) is not { } card)
             {
                 return Results.NotFound();
             }
@@ -35,6 +41,7 @@ public static class ReadingExtensions
             return Results.Bytes(cards.Png(card), "image/png");
         });
         app.MapCrawlerFiles();
+        app.MapFeeds();
         return app;
     }
 }

@@ -22,6 +22,9 @@ public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls, I
     /// <summary>Names this part in this version of the content: the key for <see cref="PartFragments"/>.</summary>
     public string FragmentKey { get; private set; } = "";
 
+    /// <summary>Where this page's links lead: neutral addresses when it was reached discreetly.</summary>
+    public SeriesLinks Links { get; private set; } = SeriesLinks.Plain;
+
     /// <summary>The part's neutral address (discreet mode copies it).</summary>
     public string DiscreetUrl { get; private set; } = "";
 
@@ -44,8 +47,9 @@ public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls, I
         Section = foundSection;
         FragmentKey = $"{content.Version} {foundArticle.Slug} {foundSection.Slug}";
         Progress = await progress.ForSectionAsync(HttpContext, foundArticle, foundSection);
+        Links = SeriesLinks.For(Request);
         var discreetPath = DiscreetMode.AddressOf(foundArticle, foundSection);
-        var path = DiscreetMode.IsRequested(Request) ? discreetPath : foundArticle.SectionUrl(foundSection);
+        var path = Links.Part(foundArticle, foundSection);
         ShareUrl = urls.Absolute(Request, path);
         DiscreetUrl = urls.Absolute(Request, discreetPath);
         var position = $"Part {foundSection.Number} of {foundArticle.Sections.Length}";
@@ -54,6 +58,7 @@ public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls, I
         {
             Image = (image, $"{foundSection.Title}. {foundArticle.Title}, {position}."),
             LinkedData = LinkedData.ForPart(foundArticle, foundSection, site.Value.Name, p => urls.Absolute(Request, p), image),
+            Feed = (Feeds.PathOf(foundArticle), Feeds.TitleOf(foundArticle)),
         }.ApplyTo(ViewData);
         return Page();
     }

@@ -10,7 +10,9 @@ namespace Relational.Safety;
 /// in the address, the title ("Reading"), the description (none), the preview image or the
 /// canonical link, and it asks search engines not to index it. The share control copies that
 /// address when the reader has turned discreet mode on. A link with <c>?discreet=1</c> gets the
-/// same neutral page head.
+/// same neutral page head. An article's cover and whole text have neutral addresses too
+/// (<c>/read/{id}/contents</c>, <c>/read/{id}/all</c>), and a discreet page links only to neutral
+/// addresses (<see cref="SeriesLinks"/>), so following the series keeps the history free of topic words.
 /// </summary>
 public static class DiscreetMode
 {
@@ -35,7 +37,23 @@ public static class DiscreetMode
         Author = null,
         Image = (Reading.PreviewCards.Path(Reading.PreviewCard.Neutral), NeutralTitle),
         LinkedData = [],
+        Feed = null,
     };
+
+    /// <summary>The neutral addresses' routes of an article's cover and of its whole text on one page.</summary>
+    public const string CoverRoute = Route + "/contents";
+
+    public const string AllRoute = Route + "/all";
+
+    /// <summary>The neutral address of an article's cover.</summary>
+    public static string CoverAddressOf(Article article) => $"{AddressPrefix}/{ShortId(article)}/contents";
+
+    /// <summary>The neutral address of an article's whole text on one page.</summary>
+    public static string AllAddressOf(Article article) => $"{AddressPrefix}/{ShortId(article)}/all";
+
+    /// <summary>The article a neutral cover or whole-text address names in the current content, if any.</summary>
+    public static Article? FindArticle(ContentCatalogue content, string id) =>
+        content.Articles.FirstOrDefault(article => string.Equals(ShortId(article), id, StringComparison.Ordinal));
 
     /// <summary>The neutral address of a part: ten characters worked out from the article and part, nothing readable.</summary>
     public static string AddressOf(Article article, Section section) => $"{AddressPrefix}/{ShortId(article, section)}";
@@ -56,6 +74,9 @@ public static class DiscreetMode
 
         return null;
     }
+
+    private static string ShortId(Article article) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"discreet\n{article.Slug}")))[..10];
 
     private static string ShortId(Article article, Section section) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"discreet\n{article.Slug}\n{section.Slug}")))[..10];

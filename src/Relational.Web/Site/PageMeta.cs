@@ -11,6 +11,9 @@ public sealed record PageMeta(string Title, string Description, string Path, str
     /// <summary>The preview image's path and what it shows (for og:image:alt), if the page has one.</summary>
     public (string Path, string Alt)? Image { get; init; }
 
+    /// <summary>The Atom feed a page offers (path and title); none on a neutral page.</summary>
+    public (string Path, string Title)? Feed { get; init; }
+
     /// <summary>schema.org blocks for the head (<see cref="Reading.LinkedData"/>); none on a neutral page.</summary>
     public IReadOnlyList<System.Text.Json.Nodes.JsonObject> LinkedData { get; init; } = [];
 

@@ -23,7 +23,7 @@ public static class SiteExtensions
                 .MinimumLevel.Information()
                 // The host's own request lines carry full URLs (resume tokens among them): keep them out.
                 .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-                // After the defaults, so that the Serilog section's levels win (README, Configuration).
+                // After the defaults, so that the Serilog section's levels win (docs/configuration.md).
                 .ReadFrom.Configuration(builder.Configuration)
                 // No LogContext: all it would add is the host's request scope, whose ids LogPrivacy
                 // drops, at a cost on every line. Lines of one request share its trace id.
@@ -65,7 +65,7 @@ public static class SiteExtensions
     /// token), status and time. No IP address, cookie or query string. Requests that went well are
     /// at Debug, so by default the log holds what needs an operator (4xx at Information, 5xx at
     /// Error, but a 503 refusal at Information) and not a record of who read what when; the level of
-    /// <c>Serilog.AspNetCore.RequestLoggingMiddleware</c> turns every line on (README, Configuration).
+    /// <c>Serilog.AspNetCore.RequestLoggingMiddleware</c> turns every line on (docs/configuration.md).
     /// </summary>
     public static WebApplication UseSiteRequestLogging(this WebApplication app)
     {

@@ -102,6 +102,27 @@ public sealed class ComponentTests : BunitContext
 
         var links = contents.FindAll("li a");
         Assert.Equal(Article.Sections.Select(s => "/healing-trauma-in-relationship/" + s.Slug), links.Select(a => a.GetAttribute("href")));
-        Assert.All(contents.FindAll(".contents__length"), l => Assert.StartsWith("about ", l.TextContent, StringComparison.Ordinal));
+        Assert.Equal(Article.Sections.Select(s => s.GentleLength), contents.FindAll(".contents__length").Select(l => l.TextContent));
+    }
+
+    [Fact]
+    public void A_part_shorter_than_a_minute_at_the_site_s_pace_says_under_a_minute_not_about_one()
+    {
+        // 38–69 words a part: 10–25 seconds at 180 words a minute.
+        var contents = Render<ArticleContents>(p => p.Add(x => x.Article, Article));
+
+        Assert.All(Article.Sections, s => Assert.True(s.WordCount < ReadingTime.WordsPerMinute, $"part {s.Number} has {s.WordCount} words"));
+        Assert.All(contents.FindAll(".contents__length"), l => Assert.Equal("under a minute", l.TextContent));
+    }
+
+    [Theory]
+    [InlineData(0, "under a minute")]
+    [InlineData(179, "under a minute")]
+    [InlineData(180, "about 1 minute")]
+    [InlineData(181, "about 2 minutes")]
+    [InlineData(900, "about 5 minutes")]
+    public void Reading_times_never_overstate_or_round_a_few_seconds_up_to_a_minute(int words, string said)
+    {
+        Assert.Equal(said, ReadingTime.Gentle(words));
     }
 }

@@ -42,17 +42,19 @@ public sealed class CrawlerTests(SiteFactory site) : IClassFixture<SiteFactory>
     }
 
     [Fact]
-    public async Task The_sitemap_lists_every_cover_and_part_with_a_date()
+    public async Task The_sitemap_lists_every_cover_part_and_feed_with_a_date()
     {
         var xml = XDocument.Parse(await site.CreateClient().GetStringAsync("/sitemap.xml"));
         XNamespace ns = "http://www.sitemaps.org/schemas/sitemap/0.9";
         var urls = xml.Root!.Elements(ns + "url").ToList();
 
         var article = TestReader.Article;
-        var expected = new[] { "/", article.Url }.Concat(article.Sections.Select(article.SectionUrl)).Select(p => "http://localhost" + p);
+        var expected = new[] { "/", article.Url }.Concat(article.Sections.Select(article.SectionUrl))
+            .Concat([$"{article.Url}/feed.xml", "/feed.xml"]).Select(p => "http://localhost" + p);
         Assert.Equal(expected, urls.Select(u => u.Element(ns + "loc")!.Value));
-        // Each part's date is the one its front matter gives; the cover's and the home page's, the latest.
+        // Each part's date is the one its front matter gives; the cover's, the home page's and the feeds', the latest.
         var dates = new[] { article.LastChanged, article.LastChanged }.Concat(article.Sections.Select(s => s.Updated))
+            .Concat([article.LastChanged, article.LastChanged])
             .Select(d => d?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         Assert.All(dates, date => Assert.NotNull(date));
         Assert.Equal(dates, urls.Select(u => u.Element(ns + "lastmod")?.Value));

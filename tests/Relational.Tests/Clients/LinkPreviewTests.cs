@@ -64,6 +64,29 @@ public sealed class LinkPreviewTests(LiveSite site) : IClassFixture<LiveSite>
     }
 
     [Fact]
+    public async Task The_home_page_unfurls_as_a_large_card_of_its_own_that_names_no_topic()
+    {
+        var article = site.Services.GetRequiredService<CatalogueProvider>().Current.Articles.Single();
+        var home = new Uri(site.Address, "/").ToString();
+
+        var tags = (await ClientTool.NodeAsync("previews.mjs", [home])).Single().GetProperty("result");
+
+        Assert.Equal("summary_large_image", tags.GetProperty("twitterCard").GetString());
+        var image = tags.GetProperty("ogImage").EnumerateArray().Single();
+        Assert.Equal("1200", image.GetProperty("width").GetString());
+        Assert.Equal("Relational: a calm, self-guided reading series.", image.GetProperty("alt").GetString());
+        var url = image.GetProperty("url").GetString()!;
+        Assert.StartsWith(site.Address.ToString(), url, StringComparison.Ordinal);
+        // Its own card: not a part's, not the cover's, not the neutral one.
+        var others = article.Sections.Select(s => PreviewCard.For(article, s)).Append(PreviewCard.For(article)).Append(PreviewCard.Neutral);
+        Assert.All(others, card => Assert.NotEqual(new Uri(site.Address, PreviewCards.Path(card)).ToString(), url));
+        using var client = site.CreateLiveClient();
+        await AssertCardAsync(client, url);
+        var card = PreviewCard.ForSite("Relational");
+        Assert.All(["trauma", "healing", "isolation"], word => Assert.DoesNotContain(word, $"{card.Kicker} {card.Title} {card.Subtitle} {card.Foot}", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public void A_card_is_drawn_the_same_every_time_from_the_shipped_font()
     {
         var article = site.Services.GetRequiredService<CatalogueProvider>().Current.Articles.Single();

@@ -42,9 +42,9 @@ public sealed class TextBrowserTests(LiveSite site) : IClassFixture<LiveSite>, I
         var part = await DumpAsync(Series.PartUrl(6));
 
         Assert.Contains("Pause for a moment, if you like (after part 6)", part, StringComparison.Ordinal);
-        Assert.Matches(@"By ITClinic\. A short read, about \d+ minutes?\.", part);
-        Assert.Contains($"Continue to the next part Part 7: {Series.Parts[6].Title}", part, StringComparison.Ordinal);
-        Assert.Contains($"Previous part Part 5: {Series.Parts[4].Title}", part, StringComparison.Ordinal);
+        Assert.Matches(@"By ITClinic\. A short read, under a minute\.", part);
+        Assert.Contains($"Continue to the next part, Part 7: {Series.Parts[6].Title}", part, StringComparison.Ordinal);
+        Assert.Contains($"Previous part, Part 5: {Series.Parts[4].Title}", part, StringComparison.Ordinal);
         Assert.Contains($"Link to this part: {new Uri(site.Address, Series.PartUrl(6))}", part, StringComparison.Ordinal);
         // Copy and the share sheet are added by script; lynx ignores `hidden`, so markup buttons would show dead.
         Assert.Equal(["Remember my place on this device"], Buttons(part));
@@ -52,7 +52,7 @@ public sealed class TextBrowserTests(LiveSite site) : IClassFixture<LiveSite>, I
         var cover = await DumpAsync(Series.Url);
         foreach (var (number, title) in Series.Parts.Select((p, i) => (i + 1, p.Title)))
         {
-            Assert.Matches($@"(?m)^ *{number}\. Part {number}: {Regex.Escape(title)}, about \d+ minutes?$", cover);
+            Assert.Matches($@"(?m)^ *{number}\. Part {number}: {Regex.Escape(title)}, under a minute$", cover);
         }
 
         // An offline copy needs scripts: the cover says so once, with no keep or remove button and
@@ -64,7 +64,57 @@ public sealed class TextBrowserTests(LiveSite site) : IClassFixture<LiveSite>, I
         Assert.Equal(["Remember my place on this device"], Buttons(cover));
     }
 
+    [Fact]
+    public async Task The_skip_link_the_exit_and_the_site_name_stand_on_lines_of_their_own()
+    {
+        foreach (var (browser, dump) in new[] { ("lynx", await DumpAsync(Series.PartUrl(2))), ("w3m", await W3mAsync(Series.PartUrl(2))) })
+        {
+            // Lynx first lists the head's titled links (the feed) on a line that starts with "#".
+            var lines = dump.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).Take(3);
+            Assert.True(lines.SequenceEqual(["Skip to main content", "Exit this page", "Relational"]), $"{browser}:\n{dump}");
+        }
+    }
+
+    [Fact]
+    public async Task A_part_s_length_and_state_read_as_separate_words()
+    {
+        using var client = TestReader.SharedClient(site.Address);
+        var reader = new TestReader(client);
+        (await reader.OptInAsync(TestReader.Article.Sections[2])).Dispose();
+        var cookie = $"Cookie: {Relational.Progress.ReaderCookie.Name}={Uri.EscapeDataString(reader.Cookie!)}";
+
+        var cover = await W3mAsync(Series.Url, "-header", cookie);
+
+        Assert.Matches($@"(?m)^ *3\. Part 3: {Regex.Escape(Series.Parts[2].Title)}, under a minute, ◐ Started$", cover);
+        Assert.DoesNotContain("minute◐", cover, StringComparison.Ordinal);
+    }
+
+    /// <summary>A neutral address leads only to neutral ones: no link on it names the series or a part.</summary>
+    [Fact]
+    public async Task A_discreet_pages_links_in_lynx_name_nothing_read()
+    {
+        var article = Relational.Content.ContentLoader.Load(Paths.Content).FindArticle(Series.Slug)!;
+        foreach (var path in new[]
+        {
+            Relational.Safety.DiscreetMode.AddressOf(article, article.Sections[2]),
+            Relational.Safety.DiscreetMode.CoverAddressOf(article),
+            Relational.Safety.DiscreetMode.AllAddressOf(article),
+        })
+        {
+            var links = await LynxAsync("-dump", "-listonly", "-nonumbers", new Uri(site.Address, path).ToString());
+
+            Assert.Contains(new Uri(site.Address, "/read/").ToString(), links, StringComparison.Ordinal);
+            Assert.DoesNotContain(Series.Slug, links, StringComparison.Ordinal);
+            Assert.All(Series.Parts, part => Assert.DoesNotContain(part.Slug, links, StringComparison.Ordinal));
+            Assert.Contains(new Uri(site.Address, "/progress?discreet=1").ToString(), links, StringComparison.Ordinal);
+        }
+    }
+
     public void Dispose() => Directory.Delete(_home, recursive: true);
+
+    private Task<string> W3mAsync(string path, params string[] arguments) =>
+        ClientTool.RunAsync("w3m", ["-dump", "-cols", "1024", "-O", "UTF-8", .. arguments, new Uri(site.Address, path).ToString()], _home,
+            new Dictionary<string, string> { ["HOME"] = _home, ["TERM"] = "vt100" });
 
     private Task<string> DumpAsync(string path) =>
         LynxAsync("-dump", "-nolist", "-nonumbers", "-width=1024", "-display_charset=utf-8", new Uri(site.Address, path).ToString());

@@ -20,7 +20,7 @@ public sealed class OfflineEndpointsTests : IDisposable
     private HttpClient RawClient() => _site.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
 
     [Fact]
-    public async Task The_file_list_names_the_cover_every_part_the_whole_article_and_the_help_page_at_the_version_served()
+    public async Task The_file_list_names_the_cover_every_part_at_both_addresses_the_whole_article_and_the_help_page_at_the_version_served()
     {
         using var client = RawClient();
         using var response = await client.GetAsync("/offline/files");
@@ -34,7 +34,8 @@ public sealed class OfflineEndpointsTests : IDisposable
         var pages = files.RootElement.GetProperty("pages").EnumerateArray().Select(p => p.GetString()!).ToList();
         var article = catalogue.Articles.Single();
         Assert.Equal(
-            ((string[])["/", article.Url, .. article.Sections.Select(article.SectionUrl), article.AllUrl, "/offline", "/staying-safe", "/preferences"]).Order(StringComparer.Ordinal),
+            ((string[])["/", article.Url, .. article.Sections.Select(article.SectionUrl), .. article.Sections.Select(s => Relational.Safety.DiscreetMode.AddressOf(article, s)),
+                article.AllUrl, "/offline", "/staying-safe", "/preferences"]).Order(StringComparer.Ordinal),
             pages.Order(StringComparer.Ordinal));
         foreach (var page in pages)
         {
@@ -51,12 +52,12 @@ public sealed class OfflineEndpointsTests : IDisposable
         using var response = await client.PostFormAsync("/progress/remove-offline-copy");
 
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
-        Assert.Equal("/offline?done=removed", response.Headers.Location?.OriginalString);
+        Assert.Equal("/offline?done=removed#outcome", response.Headers.Location?.OriginalString);
         Assert.Equal("\"cache\", \"storage\"", Assert.Single(response.Headers.GetValues("Clear-Site-Data")));
         Assert.False(response.Headers.Contains("Set-Cookie"));
 
         var done = await client.GetDocumentAsync("/offline?done=removed");
-        Assert.StartsWith("The offline copy has been removed", done.QuerySelector("[role=status]")!.TextContent);
+        Assert.StartsWith("The offline copy has been removed", done.QuerySelector("#outcome")!.TextContent);
     }
 
     [Fact]

@@ -172,7 +172,7 @@ public sealed class PageCacheTests
         Assert.Empty(head.Body);
     }
 
-    /// <summary>SECURITY.md: a page shaped by one reader's progress is never sent to anyone else.</summary>
+    /// <summary>docs/security.md: a page shaped by one reader's progress is never sent to anyone else.</summary>
     [Fact]
     public async Task No_reader_is_ever_sent_another_readers_page_nor_a_cached_one()
     {

@@ -7,7 +7,7 @@ namespace Relational.Tests.Progress;
 
 /// <summary>
 /// What readers cost on disk, in a real SQLite file written by the real store: the figure the
-/// README's Scaling section gives an operator (bytes a reader, and so gigabytes a million).
+/// docs/scaling.md gives an operator (bytes a reader, and so gigabytes a million).
 /// A measurement of 13,000 writes (seconds, not milliseconds), so not among the fast tests.
 /// </summary>
 public sealed class DiskCostTests(ITestOutputHelper output)
@@ -36,7 +36,7 @@ public sealed class DiskCostTests(ITestOutputHelper output)
             await everyPart.Store.SavePlaceAsync(key, previous.Value);
         });
 
-        // Seen with `dotnet test --logger "console;verbosity=detailed"`; the README quotes it.
+        // Seen with `dotnet test --logger "console;verbosity=detailed"`; docs/scaling.md quotes it.
         output.WriteLine($"opted in only: {optInOnly:0} bytes a reader; every part read and a place saved: {allRead:0} bytes a reader ({Readers} readers)");
         Assert.InRange(optInOnly, 50, 400);
         Assert.InRange(allRead, optInOnly, 1_600);

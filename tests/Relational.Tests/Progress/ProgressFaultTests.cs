@@ -27,7 +27,7 @@ public sealed class ProgressFaultTests
         using var optIn = await client.PostFormAsync("/progress/remember", Forms.Place(Article.Sections[2].Slug));
         Assert.Equal(HttpStatusCode.OK, optIn.StatusCode);
         var page = await Html.ParseAsync(await optIn.Content.ReadAsStringAsync());
-        Assert.Contains("couldn’t save that right now", page.QuerySelector("[role=status]")!.TextContent);
+        Assert.Contains("couldn’t save that right now", page.QuerySelector("#outcome")!.TextContent);
         Assert.Contains(Article.Sections[2].Title, page.QuerySelector("h1")!.TextContent);
         Assert.False(optIn.RequestMessage!.Headers.Contains("Cookie"));
     }
@@ -52,7 +52,7 @@ public sealed class ProgressFaultTests
         save.Headers.Add("Sec-Fetch-Site", "same-origin");
         save.Headers.Add("Cookie", "relational-reader=" + Relational.Progress.ReaderKey.New().Value);
         using var saved = await client.SendAsync(save);
-        Assert.Contains("couldn’t save that right now", (await Html.ParseAsync(await saved.Content.ReadAsStringAsync())).QuerySelector("[role=status]")!.TextContent);
+        Assert.Contains("couldn’t save that right now", (await Html.ParseAsync(await saved.Content.ReadAsStringAsync())).QuerySelector("#outcome")!.TextContent);
     }
 
     [Fact]

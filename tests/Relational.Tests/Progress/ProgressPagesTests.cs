@@ -70,7 +70,7 @@ public sealed class ProgressPagesTests : IDisposable
         using var response = await client.PostFormAsync("/progress/remember", Forms.Place(Slug(2)));
 
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
-        Assert.Equal(PartUrl(2) + "?progress=remembered#progress", response.Headers.Location!.OriginalString);
+        Assert.Equal(PartUrl(2) + "?progress=remembered#outcome", response.Headers.Location!.OriginalString);
         var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
         Assert.StartsWith("relational-reader=", cookie);
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
@@ -78,7 +78,8 @@ public sealed class ProgressPagesTests : IDisposable
         Assert.Contains("path=/", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Matches("max-age=[1-9][0-9]{6,}", cookie);
         var value = cookie.Split(';')[0]["relational-reader=".Length..];
-        Assert.True(Convert.FromBase64String(value.Replace('-', '+').Replace('_', '/') + "=").Length >= 16);
+        Assert.Equal(DateTime.UtcNow.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), value.Split('.')[1]);
+        Assert.True(Convert.FromBase64String(value.Split('.')[0].Replace('-', '+').Replace('_', '/') + "=").Length >= 16);
         Assert.Equal(1, Database.Count(DatabasePath, "readers"));
     }
 
@@ -87,7 +88,7 @@ public sealed class ProgressPagesTests : IDisposable
     {
         using var client = Browser();
         var after = await Html.ParseAsync(await (await client.PostFormAsync("/progress/remember", Forms.Place(Slug(1)))).TextAsync());
-        Assert.Contains("will now remember your place", after.QuerySelector("[role=status]")!.TextContent);
+        Assert.Contains("will now remember your place", after.QuerySelector("#outcome")!.TextContent);
 
         await client.GetDocumentAsync(PartUrl(2));
         await client.GetDocumentAsync(PartUrl(3));
@@ -113,7 +114,47 @@ public sealed class ProgressPagesTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(Article.Url, response.RequestMessage!.RequestUri!.AbsolutePath);
         Assert.True(response.Headers.CacheControl!.Private);
-        Assert.True(response.Headers.CacheControl.NoStore);
+        Assert.True(response.Headers.CacheControl.NoCache);
+    }
+
+    /// <summary>
+    /// A reader's own pages are never a shared cache's, and their browser asks for them again each
+    /// time, but they are not no-store, and carry no Set-Cookie after the first page of the day:
+    /// either would keep Back from restoring them from the back/forward cache.
+    /// </summary>
+    [Fact]
+    public async Task A_readers_pages_are_private_and_revalidated_and_renew_the_cookie_once_a_day()
+    {
+        using var client = RawClient();
+        using var optIn = await client.PostFormAsync("/progress/remember", Forms.Place(Slug(2)));
+        var cookie = Assert.Single(optIn.Headers.GetValues("Set-Cookie")).Split(';')[0];
+
+        foreach (var path in new[] { Article.Url, PartUrl(2), PartUrl(3) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add("Cookie", cookie);
+            using var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(response.Headers.CacheControl!.Private, path);
+            Assert.True(response.Headers.CacheControl.NoCache, path);
+            Assert.False(response.Headers.CacheControl.NoStore, path);
+            Assert.Contains("Cookie", response.Headers.Vary);
+            Assert.False(response.Headers.Contains("Set-Cookie"), $"{path} set the cookie again the same day");
+        }
+
+        // The cookie written on an earlier day is renewed by the next page, for the whole retention period.
+        using var nextDay = new HttpRequestMessage(HttpMethod.Get, PartUrl(4));
+        nextDay.Headers.Add("Cookie", cookie.Split('.')[0] + ".20260101");
+        using var renewed = await client.SendAsync(nextDay);
+        var again = Assert.Single(renewed.Headers.GetValues("Set-Cookie"));
+        Assert.StartsWith(cookie.Split('.')[0] + "." + DateTime.UtcNow.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), again, StringComparison.Ordinal);
+        Assert.Matches("max-age=[1-9][0-9]{6,}", again);
+
+        // The progress page, which can show a resume link once, stays out of every cache.
+        using var progress = new HttpRequestMessage(HttpMethod.Get, "/progress");
+        progress.Headers.Add("Cookie", cookie);
+        using var progressPage = await client.SendAsync(progress);
+        Assert.True(progressPage.Headers.CacheControl!.NoStore);
     }
 
     [Fact]
@@ -124,11 +165,11 @@ public sealed class ProgressPagesTests : IDisposable
         await client.GetDocumentAsync(PartUrl(6));
 
         var finished = await Html.ParseAsync(await (await client.PostFormAsync("/progress/finished", Forms.Place(Slug(6)))).TextAsync());
-        Assert.Equal("Marked as finished.", finished.QuerySelector("[role=status]")!.TextContent);
+        Assert.Equal("Marked as finished.", finished.QuerySelector("#outcome")!.TextContent);
         Assert.Null(finished.QuerySelector("form[action='/progress/finished']"));
 
         var saved = await Html.ParseAsync(await (await client.PostFormAsync("/progress/save", Forms.Place(Slug(2)))).TextAsync());
-        Assert.Equal("Your place is saved here.", saved.QuerySelector("[role=status]")!.TextContent);
+        Assert.Equal("Your place is saved here.", saved.QuerySelector("#outcome")!.TextContent);
 
         var cover = await client.GetDocumentAsync(Article.Url);
         Assert.StartsWith("Continue from part 2:", cover.QuerySelector(".continue-offer a")!.TextContent);
@@ -174,7 +215,7 @@ public sealed class ProgressPagesTests : IDisposable
         Assert.Equal(0, Database.AllRows(DatabasePath));
 
         var done = await client.GetDocumentAsync(response.Headers.Location!.OriginalString);
-        Assert.StartsWith("Done.", done.QuerySelector("[role=status]")!.TextContent);
+        Assert.StartsWith("Done.", done.QuerySelector("#outcome")!.TextContent);
         Assert.NotNull(done.QuerySelector("form[action='/progress/remember']"));
     }
 
@@ -199,7 +240,7 @@ public sealed class ProgressPagesTests : IDisposable
         Assert.NotNull(askPage.QuerySelector("form[method=post] button"));
         Assert.Contains("Whoever made this link will see what is read on this device", askPage.QuerySelector("main")!.TextContent);
         var adopted = await Html.ParseAsync(await (await second.PostFormAsync(link.AbsolutePath)).TextAsync());
-        Assert.Equal("This device now carries your place.", adopted.QuerySelector("[role=status]")!.TextContent);
+        Assert.Equal("This device now carries your place.", adopted.QuerySelector("#outcome")!.TextContent);
         var cover = await second.GetDocumentAsync(Article.Url);
         Assert.StartsWith("Continue from part 4:", cover.QuerySelector(".continue-offer a")!.TextContent);
 
@@ -213,6 +254,29 @@ public sealed class ProgressPagesTests : IDisposable
     }
 
     [Fact]
+    public async Task A_resume_link_s_page_and_its_answers_send_no_referrer_so_its_files_are_not_asked_for_with_the_token()
+    {
+        using var owner = Browser();
+        await owner.PostFormAsync("/progress/remember", Forms.Place(Slug(4)));
+        var link = (await MakeLinkAsync(owner)).AbsolutePath;
+        using var device = RawClient();
+
+        using var asked = await device.GetAsync(link);
+        using var malformed = await device.GetAsync("/progress/resume/not-a-token");
+        using var adopted = await device.PostFormAsync(link);
+        using var usedUp = await device.PostFormAsync(link);
+        using var progress = await device.GetAsync("/progress");
+
+        Assert.Equal(
+            [HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.SeeOther, HttpStatusCode.NotFound],
+            new[] { asked, malformed, adopted, usedUp }.Select(r => r.StatusCode));
+        Assert.All(new[] { asked, malformed, adopted, usedUp }, answer =>
+            Assert.Equal("no-referrer", Assert.Single(answer.Headers.GetValues("Referrer-Policy"))));
+        // Every other page keeps the site's own policy.
+        Assert.Equal("same-origin", Assert.Single(progress.Headers.GetValues("Referrer-Policy")));
+    }
+
+    [Fact]
     public async Task A_revoked_resume_link_no_longer_works()
     {
         using var first = Browser();
@@ -220,7 +284,7 @@ public sealed class ProgressPagesTests : IDisposable
         var link = await MakeLinkAsync(first);
 
         var revoked = await Html.ParseAsync(await (await first.PostFormAsync("/progress/revokelink")).TextAsync());
-        Assert.Contains("revoked", revoked.QuerySelector("[role=status]")!.TextContent);
+        Assert.Contains("revoked", revoked.QuerySelector("#outcome")!.TextContent);
 
         using var second = Browser();
         using var refused = await second.PostFormAsync(link.AbsolutePath);

@@ -49,7 +49,7 @@ public sealed class SqliteSharedMemoryTests : IDisposable
 /// A fact that is skipped, with the reason, where the temporary folder's file system has no
 /// immutable flag (tmpfs on older kernels, ramfs): there <c>chattr +i</c> cannot protect the file,
 /// whoever runs it. Anything else that stops chattr (not root, chattr missing) is left to fail the
-/// test with chattr's own words, since that is a machine set up other than the README says.
+/// test with chattr's own words, since that is a machine set up other than docs/testing.md says.
 /// </summary>
 public sealed class ImmutableFileFactAttribute : FactAttribute
 {

@@ -28,10 +28,12 @@ public sealed class StoredSecretsTests : IDisposable
         using var client = _site.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
         using var optIn = await client.PostFormAsync("/progress/remember", Forms.Place());
         Assert.Equal(HttpStatusCode.SeeOther, optIn.StatusCode);
-        var cookie = optIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0]["relational-reader=".Length..];
+        var written = optIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0]["relational-reader=".Length..];
+        // The key, before the day the cookie was written.
+        var cookie = written.Split('.')[0];
         using var link = new HttpRequestMessage(HttpMethod.Post, "/progress/link") { Content = new FormUrlEncodedContent([]) };
         link.Headers.Add("Sec-Fetch-Site", "same-origin");
-        link.Headers.Add("Cookie", "relational-reader=" + cookie);
+        link.Headers.Add("Cookie", "relational-reader=" + written);
         using var linkPage = await client.SendAsync(link);
         var resumeUrl = (await Html.ParseAsync(await linkPage.Content.ReadAsStringAsync())).QuerySelector("#resume-url")!.GetAttribute("value")!;
         var token = new Uri(resumeUrl).AbsolutePath.Split('/')[^1];

@@ -160,6 +160,21 @@ public sealed class ReadershipCountingTests : IDisposable
     }
 
     [Fact]
+    public async Task Feed_fetches_are_counted_per_article_and_for_the_whole_site()
+    {
+        using var client = Client();
+        foreach (var path in new[] { Series.Url + "/feed.xml", Series.Url + "/feed.xml", "/feed.xml", Series.Url + "/feed.xml" })
+        {
+            using var feed = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, feed.StatusCode);
+        }
+
+        var stored = await _site.Services.StoredTodayAsync();
+        Assert.Equal(3, stored[(Series.Slug, Tally.Site, Measure.FeedFetches)]);
+        Assert.Equal(1, stored[SiteWide(Measure.FeedFetches)]);
+    }
+
+    [Fact]
     public async Task With_counting_off_nothing_is_counted()
     {
         _site.With("Readership:Counting", "false");

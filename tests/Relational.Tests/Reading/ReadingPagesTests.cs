@@ -99,13 +99,31 @@ public sealed class ReadingPagesTests(SiteFactory site) : IClassFixture<SiteFact
         Assert.Equal("Healing Trauma in Relationship—Not in Isolation", page.QuerySelector("h1")!.TextContent.Trim());
         var items = page.QuerySelectorAll(".contents li");
         Assert.Equal(10, items.Length);
-        Assert.All(items, item => Assert.Matches("^about \\d+ minutes?$", item.QuerySelector(".contents__length")!.TextContent.Trim()));
+        Assert.All(items, item => Assert.Matches("^(under a minute|about \\d+ minutes?)$", item.QuerySelector(".contents__length")!.TextContent.Trim()));
         var begin = page.QuerySelector(".cover__begin a")!;
         Assert.StartsWith("Begin", begin.TextContent, StringComparison.Ordinal);
         Assert.Equal($"{ArticleUrl}/before-we-begin", begin.GetAttribute("href"));
         Assert.Contains("“Create the Whole Human.” — ITClinic", page.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("at any time", page.QuerySelector(".cover__intro")!.TextContent, StringComparison.Ordinal);
         Assert.NotNull(page.GetElementById("contents"));
+    }
+
+    [Fact]
+    public async Task The_cover_gives_the_whole_series_time_and_each_part_says_under_a_minute()
+    {
+        var client = site.CreateClient();
+        var words = TestReader.Article.Sections.Sum(s => s.WordCount);
+        var minutes = (int)Math.Ceiling(words / 180.0);
+
+        var cover = await client.GetDocumentAsync(ArticleUrl);
+
+        Assert.Equal($"10 short parts, about {minutes} minutes in all.", cover.QuerySelector(".cover__length")!.TextContent);
+        Assert.All(cover.QuerySelectorAll(".contents__length"), l => Assert.Equal("under a minute", l.TextContent));
+        foreach (var number in new[] { 1, 10 })
+        {
+            var part = await client.GetDocumentAsync(Series.PartUrl(number));
+            Assert.Equal("By ITClinic. A short read, under a minute.", part.QuerySelector(".part__byline")!.TextContent);
+        }
     }
 
     [Fact]

@@ -39,8 +39,9 @@ public sealed class LogPrivacyTests : IDisposable
         (await second.PostAsync(link.AbsolutePath)).Dispose();
         (await second.GetAsync("/progress/export")).Dispose();
         (await second.GetAsync("/progress")).Dispose();
-        var firstCookie = first.Cookie!;
-        var secondCookie = second.Cookie!;
+        // The keys, before the day each cookie was written.
+        var firstCookie = first.Cookie!.Split('.')[0];
+        var secondCookie = second.Cookie!.Split('.')[0];
         (await first.PostAsync("/progress/forget")).Dispose();
 
         using (var forwarded = new HttpRequestMessage(HttpMethod.Get, TestReader.Article.Url))

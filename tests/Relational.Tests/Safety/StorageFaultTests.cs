@@ -148,7 +148,7 @@ public sealed class StorageFaultTests : IDisposable
     {
         using var save = await reader.PostAsync("/progress/save", ("article", TestReader.Article.Slug), ("section", Part(3).Slug));
         Assert.Equal(303, (int)save.StatusCode);
-        Assert.EndsWith("progress=unavailable#progress", save.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.EndsWith("progress=unavailable#outcome", save.Headers.Location!.OriginalString, StringComparison.Ordinal);
         Assert.NotNull(reader.Cookie);
         await AssertCalmMessageAsync(reader, save.Headers.Location!.OriginalString);
     }

@@ -34,10 +34,13 @@
       .map(function (n) { return w.caches.delete(n); }));
   }
 
-  async function keep() {
+  async function keep(e) {
+    // The button is hidden while the copy is made: focus moves to the words saying how it goes.
+    var status = e.currentTarget.closest('[data-offline]').querySelector('[data-offline-status]');
+    tell('Making the offline copy…');
+    status.focus();
     show(false);
     each('[data-offline-keep]', function (b) { b.disabled = true; });
-    tell('Making the offline copy…');
     try {
       var registration = await sw.register('/sw.js', { scope: '/' });
       var worker = registration.installing || registration.waiting || registration.active;

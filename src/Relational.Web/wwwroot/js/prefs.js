@@ -4,6 +4,7 @@
   var KEY = 'relational-prefs', root = d.documentElement, title = d.title;
   var icon = d.querySelector('link[rel=icon]'), iconHref = icon && icon.getAttribute('href');
   var manifest = d.querySelector('link[rel=manifest]'), manifestHref = manifest && manifest.getAttribute('href');
+  var feed = d.querySelector('link[rel=alternate][type="application/atom+xml"]');
 
   function get() {
     try { return JSON.parse(w.localStorage.getItem(KEY)) || {}; } catch (e) { return {}; }
@@ -24,6 +25,8 @@
     if (icon) { icon.setAttribute('href', discreet ? '/favicon-neutral.svg' : iconHref); }
     // Added to a home screen in discreet mode, the site is named "Reading", with the plain icon.
     if (manifest) { manifest.setAttribute('href', discreet ? '/manifest-neutral.webmanifest' : manifestHref); }
+    // The feed is named for the topic: a discreet page offers none.
+    if (feed && discreet) { feed.remove(); }
   }
 
   function save(p) {

@@ -49,9 +49,25 @@
     });
   }
 
+  // A reader's own marks (started, finished, the place to continue from) on a page Back restored
+  // as it was: asked for again, and replaced where they changed meanwhile.
+  function refreshMarks() {
+    if (!d.querySelector('[data-marks]') || !w.fetch || !w.DOMParser) { return; }
+    w.fetch(w.location.href, { credentials: 'same-origin', cache: 'no-cache' }).then(function (r) {
+      return r.ok ? r.text() : '';
+    }).then(function (html) {
+      var fresh = new w.DOMParser().parseFromString(html, 'text/html');
+      Array.prototype.forEach.call(d.querySelectorAll('[data-marks]'), function (old) {
+        var now = fresh.querySelector('[data-marks="' + old.getAttribute('data-marks') + '"]');
+        if (now && now.outerHTML !== old.outerHTML) { old.replaceWith(d.importNode(now, true)); }
+      });
+    }).catch(function () { /* offline: the marks stay as they were */ });
+  }
+
   // Coming back through the back/forward cache: show the page again.
   w.addEventListener('pageshow', function (e) {
     if (!e.persisted) { return; }
+    refreshMarks();
     d.body.classList.remove('exiting');
     var overlay = d.querySelector('.exit-overlay');
     if (overlay) { overlay.remove(); }
@@ -117,6 +133,33 @@
     }
     if (actions.childNodes.length) { share.insertBefore(actions, shareStatus); }
   }
+
+  // The sticky exit bar: whatever is focused or linked to scrolls in below it. The stylesheet
+  // reserves its usual height; this follows its real one (a larger text size, a narrow screen).
+  var bar = d.querySelector('[data-exit-this-page]');
+  if (bar && w.ResizeObserver) {
+    new w.ResizeObserver(function () {
+      d.documentElement.style.setProperty('--exit-bar', bar.offsetHeight + 'px');
+    }).observe(bar);
+  }
+  // A control taller than the room below the bar (a long link at 400 % zoom) is scrolled only as far
+  // as the browser likes: once it has, bring its top and focus ring out from under the bar.
+  if (bar) {
+    d.addEventListener('focusin', function (e) {
+      w.requestAnimationFrame(function () {
+        var t = e.target, below = bar.getBoundingClientRect().bottom + 8;
+        if (t === d.activeElement && !bar.contains(t) && t.getBoundingClientRect) {
+          var r = t.getBoundingClientRect();
+          if (r.top < below && r.bottom > 0 && getComputedStyle(t).position !== 'absolute') { w.scrollBy(0, r.top - below); }
+        }
+      });
+    });
+  }
+
+  // After a form, the message saying what it did has focus, so it is on screen and read out. The
+  // address's fragment names it, which focuses it without scripts; this covers an address without one.
+  var outcome = d.getElementById('outcome');
+  if (outcome && d.activeElement !== outcome) { outcome.focus(); }
 
   // After a progress form the page says what happened, told by ?progress=…; take that off the
   // address, so a reader who copies or shares the address shares the plain page.
