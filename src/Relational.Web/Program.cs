@@ -27,6 +27,10 @@ try
     // static web assets, whatever the environment; a published build has no such manifest and
     // serves its own wwwroot.
     builder.WebHost.UseStaticWebAssets();
+    if (command == Command.CheckContent)
+    {
+        return ContentCheck.Run(args, builder.Configuration, builder.Environment.ContentRootPath);
+    }
 
     if (command == Command.CopyProgressToPostgreSql)
     {

@@ -29,6 +29,7 @@ public sealed class OfflineSite : IAsyncLifetime
                 return;
             }
 
+            AddImage();
             _factory = new KestrelSite(exitUrl, new Dictionary<string, string>
             {
                 ["Content:Path"] = Content.Root,
@@ -39,6 +40,22 @@ public sealed class OfflineSite : IAsyncLifetime
             BaseUrl = BrowserFixture.Address(_factory.Services);
             _http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
         }
+    }
+
+    /// <summary>Alt text of the image at the end of part 3: the copy holds the images beside the Markdown too.</summary>
+    public const string ImageAlt = "A small green square";
+
+    private void AddImage()
+    {
+        using (var bitmap = new SkiaSharp.SKBitmap(8, 8))
+        {
+            bitmap.Erase(SkiaSharp.SKColor.Parse("#3d6b5c"));
+            using var png = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(Content.File($"{Relational.Tests.Series.Slug}/square.png"), png.ToArray());
+        }
+
+        var part = Path.GetFileName(Directory.GetFiles(Content.ArticleFolder, "03-*.md").Single());
+        Content.Edit($"{Relational.Tests.Series.Slug}/{part}", text => text + $"\n![{ImageAlt}](square.png)\n");
     }
 
     /// <summary>

@@ -142,6 +142,22 @@ public sealed class OfflineTests : BrowserTest, IClassFixture<OfflineSite>, IAsy
     }
 
     [Fact]
+    public async Task Offline_a_part_shows_its_image_from_the_copy()
+    {
+        var context = await OpenAsync();
+        var page = await context.NewPageAsync();
+        await KeepAsync(page);
+
+        await context.SetOfflineAsync(true);
+        await page.GotoAsync(Site.Part(3));
+        var image = page.GetByRole(AriaRole.Img, new() { Name = OfflineSite.ImageAlt });
+        await image.ScrollIntoViewIfNeededAsync();
+
+        // Drawn from the copy: its real width, not a broken image's 0.
+        await Assertions.Expect(image).ToHaveJSPropertyAsync("naturalWidth", 8);
+    }
+
+    [Fact]
     public async Task Offline_a_progress_button_says_plainly_that_nothing_was_saved()
     {
         var context = await OpenAsync();

@@ -19,6 +19,15 @@ public sealed record Article(
     /// <summary>The date its front matter gives as <c>updated</c>, if any; see <see cref="LastChanged"/>.</summary>
     public DateOnly? Updated { get; init; }
 
+    /// <summary>The images beside its Markdown, by file name.</summary>
+    public FrozenDictionary<string, ArticleMedia> Media { get; init; } = FrozenDictionary<string, ArticleMedia>.Empty;
+
+    /// <summary>Whom the article credits, as its cover, pages and footer show it: “attribution” — author.</summary>
+    public string Credit => $"“{Attribution}” — {Author}";
+
+    /// <summary>The line of its slug in <c>article.md</c>, for a message about the slug.</summary>
+    internal int SlugLine { get; init; }
+
     /// <summary>
     /// The latest <c>updated</c> date of the article or any of its parts (the sitemap's lastmod for
     /// the cover); null when none gives one.

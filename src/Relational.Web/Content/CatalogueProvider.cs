@@ -29,6 +29,7 @@ public sealed partial class CatalogueProvider : IDisposable
         _current = LoadAtStart(TakenSlugs.None);
 
         LogLoaded(_current.Articles.Length, _current.Version);
+        LogProblems(_current);
 
         _reloadTimer = new Timer(_ => Reload());
         if (options.Value.WatchForChanges)
@@ -85,6 +86,7 @@ public sealed partial class CatalogueProvider : IDisposable
 
         _current = next;
         LogLoaded(next.Articles.Length, next.Version);
+        LogProblems(next);
         using var previous = Interlocked.Exchange(ref _replaced, new CancellationTokenSource());
         previous.Cancel();
         return true;
@@ -103,6 +105,15 @@ public sealed partial class CatalogueProvider : IDisposable
         }
     }
 
+    /// <summary>The problems an author should mend, one Warning each (what `--check-content` prints).</summary>
+    private void LogProblems(ContentCatalogue catalogue)
+    {
+        foreach (var problem in catalogue.Problems)
+        {
+            LogProblem(problem.ToString());
+        }
+    }
+
     public void Dispose()
     {
         _watching?.Dispose();
@@ -113,6 +124,9 @@ public sealed partial class CatalogueProvider : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Content catalogue loaded: {ArticleCount} article(s), version {Version}")]
     private partial void LogLoaded(int articleCount, string version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Content problem: {Problem}")]
+    private partial void LogProblem(string problem);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Content changed but could not be loaded; still serving the previous version. {Problem}")]
     private partial void LogReloadFailed(string problem);

@@ -24,5 +24,8 @@ public sealed class ContentCatalogue
     /// <summary>A hash of every content file's bytes: changes exactly when the content does.</summary>
     public string Version { get; }
 
+    /// <summary>What an author should mend but readers can live with (a broken link, a missing image, a skipped folder).</summary>
+    public ImmutableArray<ContentProblem> Problems { get; init; } = [];
+
     public Article? FindArticle(string slug) => _bySlug.GetValueOrDefault(slug);
 }

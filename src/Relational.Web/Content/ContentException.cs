@@ -10,6 +10,15 @@ public sealed class ContentException : Exception
         Problem = problem;
     }
 
+    /// <summary>A problem at a line of the file (from 1).</summary>
+    public ContentException(string file, string problem, int line)
+        : base(new ContentProblem(file, line, problem).ToString())
+    {
+        File = file;
+        Problem = problem;
+        Line = line;
+    }
+
     public ContentException()
     {
         File = "";
@@ -33,4 +42,9 @@ public sealed class ContentException : Exception
     public string File { get; }
 
     public string Problem { get; }
+
+    /// <summary>The line (from 1) the problem is on; 0 when it is the whole file.</summary>
+    public int Line { get; }
+
+    public ContentProblem ToProblem() => new(File, Line, Problem);
 }

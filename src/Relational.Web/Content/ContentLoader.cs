@@ -30,136 +30,289 @@ public static partial class ContentLoader
     [GeneratedRegex(@"\S+", RegexOptions.CultureInvariant)]
     private static partial Regex Word();
 
+    /// <summary>The front-matter keys of <c>article.md</c>.</summary>
+    public static readonly IReadOnlyList<string> ArticleKeys = ["title", "slug", "author", "attribution", "description", "parts", "updated"];
+
+    /// <summary>The front-matter keys of a part file.</summary>
+    public static readonly IReadOnlyList<string> PartKeys = ["title", "slug", "summary", "pause", "updated"];
+
     /// <summary>
     /// Loads and validates the folder. With <paramref name="taken"/>, a slug that one of the site's own
-    /// addresses takes is refused too, naming its file.
+    /// addresses takes is refused too, naming its file. What stops content being served throws a
+    /// <see cref="ContentException"/>; what an author should mend but a reader can live with (a
+    /// broken link, a missing image, a skipped folder) is in the catalogue's <see cref="ContentCatalogue.Problems"/>.
     /// </summary>
-    public static ContentCatalogue Load(string contentPath, TakenSlugs? taken = null)
+    public static ContentCatalogue Load(string contentPath, TakenSlugs? taken = null) =>
+        new Loading(contentPath, taken ?? TakenSlugs.None, keepGoing: false).Catalogue();
+
+    /// <summary>
+    /// Every problem in the folder, those that would stop the site as well as the rest: a broken
+    /// article or part is reported and the loading goes on past it.
+    /// </summary>
+    public static IReadOnlyList<ContentProblem> Check(string contentPath, TakenSlugs? taken = null)
     {
-        var reserved = taken ?? TakenSlugs.None;
-        if (!Directory.Exists(contentPath))
-        {
-            throw new ContentException(contentPath, "content folder not found");
-        }
-
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var articles = Directory.EnumerateDirectories(contentPath)
-            .Where(dir => File.Exists(Path.Combine(dir, ArticleFile)))
-            .Order(StringComparer.Ordinal)
-            .Select(dir => LoadArticle(dir, hash, reserved))
-            .ToImmutableArray();
-
-        if (articles.IsEmpty)
-        {
-            throw new ContentException(contentPath, $"no article folders (a folder with an {ArticleFile}) were found");
-        }
-
-        var duplicate = articles.GroupBy(a => a.Slug).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-        {
-            throw new ContentException(contentPath, $"two articles share the slug '{duplicate.Key}'");
-        }
-
-        var version = Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
-        return new ContentCatalogue(articles, version);
-    }
-
-    private static Article LoadArticle(string folder, IncrementalHash hash, TakenSlugs taken)
-    {
-        var articleFile = Path.Combine(folder, ArticleFile);
-        var article = Read(articleFile, hash);
-        var fields = new Fields(articleFile, article.FrontMatter);
-        var slug = fields.Slug(taken.ForArticles);
-
-        var partFiles = Directory.EnumerateFiles(folder, "*.md")
-            .Where(f => Path.GetFileName(f) != ArticleFile)
-            .Order(StringComparer.Ordinal)
-            .ToList();
-
-        var sections = ImmutableArray.CreateBuilder<Section>(partFiles.Count);
-        var slugs = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var file in partFiles)
-        {
-            var match = PartFilePattern().Match(Path.GetFileName(file));
-            var expected = sections.Count + 1;
-            if (!match.Success || int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) != expected)
-            {
-                throw new ContentException(file, $"expected a part file named {expected:00}-<slug>.md here");
-            }
-
-            var section = LoadSection(file, expected, hash, taken);
-            if (!slugs.Add(section.Slug))
-            {
-                throw new ContentException(file, $"another part already uses the slug '{section.Slug}'");
-            }
-
-            sections.Add(section);
-        }
-
-        if (sections.Count == 0)
-        {
-            throw new ContentException(folder, "an article needs at least one part file (01-<slug>.md)");
-        }
-
-        if (fields.Optional("parts") is { } declared
-            && (!int.TryParse(declared, CultureInfo.InvariantCulture, out var parts) || parts != sections.Count))
-        {
-            throw new ContentException(articleFile, $"declares parts: {declared} but the folder has {sections.Count} part files");
-        }
-
-        return new Article(
-            slug,
-            fields.Required("title"),
-            fields.Required("author"),
-            fields.Required("attribution"),
-            fields.Required("description"),
-            article.Html,
-            sections.MoveToImmutable())
-        {
-            Updated = fields.Date("updated"),
-        };
-    }
-
-    private static Section LoadSection(string file, int number, IncrementalHash hash, TakenSlugs taken)
-    {
-        var rendered = Read(file, hash);
-        var fields = new Fields(file, rendered.FrontMatter);
-        var text = rendered.PlainText.Trim();
-        if (text.Length == 0)
-        {
-            throw new ContentException(file, "the part has no text");
-        }
-
-        return new Section(
-            number,
-            fields.Slug(taken.ForParts),
-            fields.Required("title"),
-            fields.Required("summary"),
-            fields.Optional("pause"),
-            rendered.Html,
-            Excerpt(text),
-            Word().Count(text))
-        {
-            Updated = fields.Date("updated"),
-            Written = File.GetLastWriteTimeUtc(file),
-        };
-    }
-
-    private static RenderedMarkdown Read(string file, IncrementalHash hash)
-    {
-        byte[] bytes;
+        var loading = new Loading(contentPath, taken ?? TakenSlugs.None, keepGoing: true);
         try
         {
-            bytes = File.ReadAllBytes(file);
+            return loading.Catalogue().Problems;
         }
-        catch (IOException e)
+        catch (ContentException e)
         {
-            throw new ContentException(file, $"could not be read: {e.Message}");
+            return Sorted([.. loading.Problems, e.ToProblem()]);
+        }
+    }
+
+    /// <summary>In the order an author reads them: by file, then line.</summary>
+    private static ImmutableArray<ContentProblem> Sorted(IEnumerable<ContentProblem> problems) =>
+        [.. problems.OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line)];
+
+    /// <summary>One load of the folder: the version hash, the problems and the links found on the way.</summary>
+    private sealed class Loading(string contentPath, TakenSlugs taken, bool keepGoing)
+    {
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private readonly List<ContentLink> _links = [];
+
+        public List<ContentProblem> Problems { get; } = [];
+
+        public ContentCatalogue Catalogue()
+        {
+            using var hash = _hash;
+            if (!Directory.Exists(contentPath))
+            {
+                throw new ContentException(contentPath, "content folder not found");
+            }
+
+            var articles = new List<Article>();
+            var folders = new Dictionary<string, string>(StringComparer.Ordinal);
+            var anyArticleFolder = false;
+            foreach (var dir in Directory.EnumerateDirectories(contentPath).Order(StringComparer.Ordinal))
+            {
+                // .git and the like are no one's article.
+                if (Path.GetFileName(dir).StartsWith('.'))
+                {
+                    continue;
+                }
+
+                var articleFile = Path.Combine(dir, ArticleFile);
+                if (!File.Exists(articleFile))
+                {
+                    Problems.Add(new(dir, 0, $"skipped: the folder has no {ArticleFile}, so it is no article"));
+                    continue;
+                }
+
+                anyArticleFolder = true;
+                if (Attempt(() => LoadArticle(dir)) is not { } article)
+                {
+                    continue;
+                }
+
+                if (folders.TryGetValue(article.Slug, out var first))
+                {
+                    Fail(new ContentException(articleFile, $"slug '{article.Slug}' is taken: {first} uses it too", article.SlugLine));
+                    continue;
+                }
+
+                folders[article.Slug] = articleFile;
+                articles.Add(article);
+            }
+
+            if (!anyArticleFolder)
+            {
+                throw new ContentException(contentPath, $"no article folders (a folder with an {ArticleFile}) were found");
+            }
+
+            var version = Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
+            var catalogue = new ContentCatalogue([.. articles], version);
+            ContentLinks.Check(_links, catalogue, taken, Problems);
+            return new ContentCatalogue(catalogue.Articles, version) { Problems = Sorted(Problems) };
         }
 
-        hash.AppendData(Encoding.UTF8.GetBytes(Path.GetFileName(Path.GetDirectoryName(file)) + "/" + Path.GetFileName(file)));
-        hash.AppendData(bytes);
-        return MarkdownRenderer.Render(file, Encoding.UTF8.GetString(bytes));
+        /// <summary>Runs one step; when checking, a broken file is reported and the rest goes on.</summary>
+        private T? Attempt<T>(Func<T> step)
+            where T : class
+        {
+            try
+            {
+                return step();
+            }
+            catch (ContentException e) when (keepGoing)
+            {
+                Problems.Add(e.ToProblem());
+                return null;
+            }
+        }
+
+        private void Fail(ContentException problem)
+        {
+            if (!keepGoing)
+            {
+                throw problem;
+            }
+
+            Problems.Add(problem.ToProblem());
+        }
+
+        private Article LoadArticle(string folder)
+        {
+            var articleFile = Path.Combine(folder, ArticleFile);
+            var article = Read(articleFile);
+            var fields = new Fields(articleFile, article, ArticleKeys, Problems);
+            var slug = fields.Slug(taken.ForArticles);
+            var media = LoadMedia(folder);
+            var links = new ContentLinks(slug, folder, media, Problems, _links);
+            links.Resolve(articleFile, article.Document);
+
+            var partFiles = Directory.EnumerateFiles(folder, "*.md")
+                .Where(f => Path.GetFileName(f) != ArticleFile)
+                .Order(StringComparer.Ordinal)
+                .ToList();
+
+            var sections = ImmutableArray.CreateBuilder<Section>(partFiles.Count);
+            var slugs = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < partFiles.Count; i++)
+            {
+                var file = partFiles[i];
+                var number = i + 1;
+                var match = PartFilePattern().Match(Path.GetFileName(file));
+                if (!match.Success || int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) != number)
+                {
+                    Fail(new ContentException(file, $"expected a part file named {number:00}-<slug>.md here"));
+                    continue;
+                }
+
+                if (Attempt(() => LoadSection(file, number, links)) is not { } section)
+                {
+                    continue;
+                }
+
+                if (slugs.TryGetValue(section.Slug, out var other))
+                {
+                    Fail(new ContentException(file, $"slug '{section.Slug}' is taken: {Path.GetFileName(other)} uses it too"));
+                    continue;
+                }
+
+                slugs[section.Slug] = file;
+                sections.Add(section);
+            }
+
+            if (partFiles.Count == 0)
+            {
+                throw new ContentException(folder, "an article needs at least one part file (01-<slug>.md)");
+            }
+
+            if (fields.Optional("parts") is { } declared
+                && (!int.TryParse(declared, CultureInfo.InvariantCulture, out var parts) || parts != partFiles.Count))
+            {
+                Fail(new ContentException(articleFile, $"declares parts: {declared} but the folder has {partFiles.Count} part files", fields.LineOf("parts")));
+            }
+
+            return new Article(
+                slug,
+                fields.Required("title"),
+                fields.Required("author"),
+                fields.Required("attribution"),
+                fields.Required("description"),
+                article.ToHtml(),
+                sections.ToImmutable())
+            {
+                Updated = fields.Date("updated"),
+                Media = media.ToFrozenDictionary(StringComparer.Ordinal),
+                SlugLine = fields.LineOf("slug"),
+            };
+        }
+
+        private Section LoadSection(string file, int number, ContentLinks links)
+        {
+            var parsed = Read(file);
+            var fields = new Fields(file, parsed, PartKeys, Problems);
+            var text = parsed.PlainText.Trim();
+            if (text.Length == 0)
+            {
+                throw new ContentException(file, "the part has no text");
+            }
+
+            var slug = fields.Slug(taken.ForParts);
+            links.Resolve(file, parsed.Document);
+            return new Section(
+                number,
+                slug,
+                fields.Required("title"),
+                fields.Required("summary"),
+                fields.Optional("pause"),
+                parsed.ToHtml(),
+                Excerpt(text),
+                Word().Count(text))
+            {
+                Updated = fields.Date("updated"),
+                Written = File.GetLastWriteTimeUtc(file),
+            };
+        }
+
+        /// <summary>
+        /// The images beside the Markdown, read once. A symbolic link is refused, file or folder: what
+        /// is served must be inside the content folder, whatever a link points to.
+        /// </summary>
+        private Dictionary<string, ArticleMedia> LoadMedia(string folder)
+        {
+            var media = new Dictionary<string, ArticleMedia>(StringComparer.Ordinal);
+            var images = Directory.EnumerateFiles(folder).Where(ArticleMedia.IsImageName).Order(StringComparer.Ordinal).ToList();
+            if (images.Count > 0 && new DirectoryInfo(folder).LinkTarget is not null)
+            {
+                Problems.Add(new(folder, 0, "is a symbolic link, so its images are not served; put the article folder itself in the content folder"));
+                return media;
+            }
+
+            foreach (var file in images)
+            {
+                if (new FileInfo(file).LinkTarget is not null)
+                {
+                    Problems.Add(new(file, 0, "is a symbolic link, so it is not served; put the image itself beside the Markdown"));
+                    continue;
+                }
+
+                byte[] bytes;
+                try
+                {
+                    bytes = File.ReadAllBytes(file);
+                }
+                catch (IOException e)
+                {
+                    Problems.Add(new(file, 0, $"could not be read: {e.Message}"));
+                    continue;
+                }
+
+                var name = Path.GetFileName(file);
+                _hash.AppendData(Encoding.UTF8.GetBytes(Path.GetFileName(folder) + "/" + name));
+                _hash.AppendData(bytes);
+                var (found, problem) = ArticleMedia.From(name, bytes);
+                if (found is null)
+                {
+                    Problems.Add(new(file, 0, problem!));
+                    continue;
+                }
+
+                media[name] = found;
+            }
+
+            return media;
+        }
+
+        private ParsedMarkdown Read(string file)
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(file);
+            }
+            catch (IOException e)
+            {
+                throw new ContentException(file, $"could not be read: {e.Message}");
+            }
+
+            _hash.AppendData(Encoding.UTF8.GetBytes(Path.GetFileName(Path.GetDirectoryName(file)) + "/" + Path.GetFileName(file)));
+            _hash.AppendData(bytes);
+            return MarkdownRenderer.Parse(file, Encoding.UTF8.GetString(bytes));
+        }
     }
 
     /// <summary>The first lines of a part, up to about a tweet's length, cut at a word.</summary>
@@ -176,13 +329,42 @@ public static partial class ContentLoader
         return string.Concat(flat.AsSpan(0, cut > 0 ? cut : limit), "…");
     }
 
-    private sealed class Fields(string file, IReadOnlyDictionary<string, string> values)
+    private sealed class Fields
     {
+        private readonly string _file;
+        private readonly ParsedMarkdown _parsed;
+        private readonly Dictionary<string, string> _misspelt = new(StringComparer.Ordinal);
+
+        /// <summary>Reads the front matter, reporting each key this kind of file does not know.</summary>
+        public Fields(string file, ParsedMarkdown parsed, IReadOnlyList<string> known, List<ContentProblem> problems)
+        {
+            _file = file;
+            _parsed = parsed;
+            foreach (var key in parsed.FrontMatter.Keys.Where(key => !known.Contains(key)))
+            {
+                var nearest = known.MinBy(k => Distance(k, key))!;
+                if (Distance(nearest, key) <= 2)
+                {
+                    _misspelt.TryAdd(nearest, key);
+                    problems.Add(new(file, LineOf(key), $"unknown front-matter key '{key}' (did you mean '{nearest}'?)"));
+                }
+                else
+                {
+                    problems.Add(new(file, LineOf(key), $"unknown front-matter key '{key}' (the keys here are {string.Join(", ", known)})"));
+                }
+            }
+        }
+
+        public int LineOf(string name) => _parsed.KeyLines.GetValueOrDefault(name, 1);
+
         public string Required(string name) =>
-            Optional(name) ?? throw new ContentException(file, $"front matter is missing '{name}'");
+            Optional(name) ?? throw new ContentException(
+                _file,
+                _misspelt.TryGetValue(name, out var written) ? $"front matter is missing '{name}' (line {LineOf(written)} spells it '{written}')" : $"front matter is missing '{name}'",
+                1);
 
         public string? Optional(string name) =>
-            values.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+            _parsed.FrontMatter.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
         /// <summary>
         /// A date written yyyy-MM-dd. Dates come from the content, not from file times, which differ
@@ -197,7 +379,7 @@ public static partial class ContentLoader
 
             return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
                 ? date
-                : throw new ContentException(file, $"'{name}: {text}' must be a date written yyyy-MM-dd");
+                : throw new ContentException(_file, $"'{name}: {text}' must be a date written yyyy-MM-dd", LineOf(name));
         }
 
         public string Slug(FrozenSet<string> taken)
@@ -205,15 +387,34 @@ public static partial class ContentLoader
             var slug = Required("slug");
             if (!IsSlug(slug))
             {
-                throw new ContentException(file, $"slug '{slug}' must be lowercase words joined by hyphens (at most 80 characters)");
+                throw new ContentException(_file, $"slug '{slug}' must be lowercase words joined by hyphens (at most 80 characters)", LineOf("slug"));
             }
 
             if (taken.Contains(slug))
             {
-                throw new ContentException(file, $"slug '{slug}' is reserved by the site (it has an address of its own there)");
+                throw new ContentException(_file, $"slug '{slug}' is reserved by the site (it has an address of its own there)", LineOf("slug"));
             }
 
             return slug;
+        }
+
+        /// <summary>Edits (insert, delete, substitute) from one key to another: how near a misspelling is.</summary>
+        private static int Distance(string a, string b)
+        {
+            var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+            for (var i = 1; i <= a.Length; i++)
+            {
+                var current = new int[b.Length + 1];
+                current[0] = i;
+                for (var j = 1; j <= b.Length; j++)
+                {
+                    current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+                }
+
+                previous = current;
+            }
+
+            return previous[b.Length];
         }
     }
 }

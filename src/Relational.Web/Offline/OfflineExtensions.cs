@@ -71,8 +71,8 @@ public static class OfflineExtensions
         contentType: "application/manifest+json");
 }
 
-/// <summary>What the offline copy holds at one content version: every page a reader reads offline.</summary>
-public sealed record OfflineFiles(string Version, IReadOnlyList<string> Pages)
+/// <summary>What the offline copy holds at one content version: every page a reader reads offline, and the images in them.</summary>
+public sealed record OfflineFiles(string Version, IReadOnlyList<string> Pages, IReadOnlyList<string> Media)
 {
     /// <summary>
     /// The article pages of this catalogue (each part at its own address and at its neutral one,
@@ -81,15 +81,17 @@ public sealed record OfflineFiles(string Version, IReadOnlyList<string> Pages)
     public static OfflineFiles Of(ContentCatalogue catalogue, IEnumerable<string> fixedPages)
     {
         var pages = new List<string>(fixedPages);
+        var media = new List<string>();
         foreach (var article in catalogue.Articles)
         {
             pages.Add(article.Url);
             pages.AddRange(article.Sections.Select(article.SectionUrl));
             pages.AddRange(article.Sections.Select(section => DiscreetMode.AddressOf(article, section)));
             pages.Add(article.AllUrl);
+            media.AddRange(article.Media.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => m.UrlIn(article.Slug)));
         }
 
-        return new OfflineFiles(catalogue.Version, pages);
+        return new OfflineFiles(catalogue.Version, pages, media);
     }
 
     /// <summary>

@@ -27,6 +27,7 @@ public sealed class AllModel(CatalogueProvider catalogue) : PageModel
         Links = SeriesLinks.For(Request);
         new PageMeta($"{found.Title} — the whole article", found.Description, Links.All(found), "article", found.Author)
         {
+            Credit = found.Credit,
             Feed = (Feeds.PathOf(found), Feeds.TitleOf(found)),
         }.ApplyTo(ViewData);
         return Page();

@@ -83,7 +83,7 @@ public static class LinkedData
         return [series, Breadcrumbs(absolute, (siteName, "/"), (article.Title, article.Url))];
     }
 
-    // The content names its author by name only; the series here is a clinic's (ITClinic).
+    // The front matter names the author by name only, not whether a person or an organisation.
     private static JsonObject Author(Article article) => new() { ["@type"] = "Organization", ["name"] = article.Author };
 
     private static JsonObject Publisher(string siteName, Func<string, string> absolute) =>

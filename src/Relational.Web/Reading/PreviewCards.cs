@@ -20,7 +20,7 @@ public sealed record PreviewCard(string Kicker, string Title, string Subtitle, s
         new(siteName, "A calm, self-guided reading series", "One short part at a time, at your own pace.", "No tracking. Nothing stored unless you ask.");
 
     public static PreviewCard For(Article article) =>
-        new("Relational", article.Title, $"A reading series in {article.Sections.Length} short parts", $"“{article.Attribution}” — {article.Author}");
+        new("Relational", article.Title, $"A reading series in {article.Sections.Length} short parts", article.Credit);
 
     /// <summary>Names this card's look: part of its address, so a changed title gets a new image and caches can keep each for a year.</summary>
     public string Version => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{PreviewCards.Design}\n{Kicker}\n{Title}\n{Subtitle}\n{Foot}")))[..12];

@@ -40,6 +40,29 @@ public static class ReadingExtensions
             context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
             return Results.Bytes(cards.Png(card), "image/png");
         });
+
+        // An image beside an article's Markdown, at the article's address. It is looked up by name
+        // among the images read when the content loaded and served from those bytes: no name a
+        // reader sends is ever a path on disk. Its address in a page names its bytes (?v=), so that
+        // address is kept for a year; asked for without it, it is revalidated by its ETag.
+        app.MapMethods("/{article:slug}/{name}.{extension}", [HttpMethods.Get, HttpMethods.Head], (string article, string name, string extension, CatalogueProvider catalogue, HttpContext context) =>
+        {
+            if (catalogue.Current.FindArticle(article) is not { } found || !found.Media.TryGetValue($"{name}.{extension}", out var media))
+            {
+                return Results.NotFound();
+            }
+
+            context.Response.Headers.CacheControl = string.Equals(context.Request.Query["v"], media.Hash, StringComparison.Ordinal)
+                ? "public, max-age=31536000, immutable"
+                : "no-cache";
+            if (media.ContentType == "image/svg+xml")
+            {
+                // Opened on its own, an SVG is a document: it may run nothing and load nothing.
+                Safety.SecurityHeaders.Add(context, "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+            }
+
+            return Results.Bytes(media.Bytes, media.ContentType, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{media.Hash}\""));
+        });
         app.MapCrawlerFiles();
         app.MapFeeds();
         return app;

@@ -56,6 +56,7 @@ public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls, I
         var image = PreviewCards.Path(PreviewCard.For(foundArticle, foundSection));
         new PageMeta($"{foundSection.Title} — {position}", foundSection.Summary, path, "article", foundArticle.Author)
         {
+            Credit = foundArticle.Credit,
             Image = (image, $"{foundSection.Title}. {foundArticle.Title}, {position}."),
             LinkedData = LinkedData.ForPart(foundArticle, foundSection, site.Value.Name, p => urls.Absolute(Request, p), image),
             Feed = (Feeds.PathOf(foundArticle), Feeds.TitleOf(foundArticle)),

@@ -46,7 +46,7 @@ public static class CommandLine
 
           {HealthCheckSwitch}                   ask the running site's /healthz: exit 0 if it answers, else 1 and why
           {CopyProgressSwitch}   copy reader progress from the SQLite file into PostgreSQL, then exit
-          {CheckContentSwitch}                 check the content folder and exit
+          {CheckContentSwitch} [folder]        check the content (Content:Path, or the folder), print each problem, exit 1 if any
           --version                       print the version and exit
           --help, -h                      print this and exit
         """;
@@ -65,6 +65,11 @@ public static class CommandLine
             if (Switches.TryGetValue(arg, out var command))
             {
                 found ??= command;
+                if (command == Command.CheckContent && i + 1 < args.Count && !args[i + 1].StartsWith('-'))
+                {
+                    // "--check-content drafts/": the folder to check.
+                    i++;
+                }
             }
             else if (IsSettingName(arg) && !arg.Contains('=', StringComparison.Ordinal)
                 && i + 1 < args.Count && !args[i + 1].StartsWith('-'))

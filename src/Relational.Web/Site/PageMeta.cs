@@ -17,6 +17,9 @@ public sealed record PageMeta(string Title, string Description, string Path, str
     /// <summary>schema.org blocks for the head (<see cref="Reading.LinkedData"/>); none on a neutral page.</summary>
     public IReadOnlyList<System.Text.Json.Nodes.JsonObject> LinkedData { get; init; } = [];
 
+    /// <summary>The credit of the article the page belongs to (<see cref="Content.Article.Credit"/>), for the footer.</summary>
+    public string? Credit { get; init; }
+
     private const string Key = nameof(PageMeta);
 
     public static PageMeta? From(ViewDataDictionary viewData) => viewData[Key] as PageMeta;

@@ -50,7 +50,8 @@ async function makeCopy(refreshing) {
     var cache = await caches.open(name);
     if (await cache.match(COMPLETE)) { await dropAllBut(name); return files.version; }
 
-    var assets = new Set(['/favicon.svg', '/favicon-neutral.svg', '/manifest.webmanifest', '/manifest-neutral.webmanifest']);
+    // The images in the articles, at the addresses the pages give them (?v= names their bytes).
+    var assets = new Set(['/favicon.svg', '/favicon-neutral.svg', '/manifest.webmanifest', '/manifest-neutral.webmanifest'].concat(files.media || []));
     for (var page of files.pages) {
       var response = await fetchWhole(page);
       assetsOf(await response.clone().text()).forEach(function (a) { assets.add(a); });
