@@ -71,7 +71,7 @@ start_site() {
   ( cd "$WORK/publish" && exec env ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production \
       Site__PublicOrigin="http://127.0.0.1:$port" \
       Content__Path="$ROOT/content" Content__WatchForChanges=false \
-      Progress__DatabasePath="$WORK/$name/progress.db" "$@" \
+      Progress__DatabasePath="$WORK/$name/progress.db" Management__Urls= "$@" \
       prlimit --nofile="$nofile" dotnet Relational.Web.dll >>"$WORK/$name.log" 2>&1 ) &
   SITE_PID=$!
   SITE_PIDS+=("$SITE_PID")

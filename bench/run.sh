@@ -6,7 +6,11 @@
 #
 #   bash bench/run.sh
 #
-# Settings (environment): BENCH_SITE_PORT (5103), BENCH_NGINX_PORT (5113), BENCH_ROUNDS (3),
+# Also the cost of counting readership (docs/readership.md): the same section page from a second
+# instance with Readership__Counting=false, alternating with the first, in the same run.
+#
+# Settings (environment): BENCH_SITE_PORT (5103), BENCH_NGINX_PORT (5113),
+# BENCH_UNCOUNTED_PORT (5104), BENCH_MANAGEMENT_PORT (5105, and the next one), BENCH_ROUNDS (3),
 # BENCH_ROUND_SECONDS (10), BENCH_SOAK_SECONDS (120), BENCH_READER_SECONDS (10),
 # BENCH_READER_WARMUP_SECONDS (15). Work files and logs go to bench/out/run/.
 set -euo pipefail
@@ -19,6 +23,9 @@ ROUNDS=${BENCH_ROUNDS:-3}
 ROUND_SECONDS=${BENCH_ROUND_SECONDS:-10}
 SOAK_SECONDS=${BENCH_SOAK_SECONDS:-120}
 SITE=http://127.0.0.1:$SITE_PORT
+UNCOUNTED_PORT=${BENCH_UNCOUNTED_PORT:-5104}
+UNCOUNTED=http://127.0.0.1:$UNCOUNTED_PORT
+MANAGEMENT_PORT=${BENCH_MANAGEMENT_PORT:-5105}
 NGINX=http://127.0.0.1:$NGINX_PORT
 ARTICLE=/healing-trauma-in-relationship
 SECTION=$ARTICLE/safety-is-built-not-assumed
@@ -42,6 +49,7 @@ NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
 SITE_PID=""
 NGINX_STARTED=""
 LOAD_PID=""
+UNCOUNTED_PID=""
 stop_site() {
   if [ -n "$SITE_PID" ] && kill -0 "$SITE_PID" 2>/dev/null; then
     kill "$SITE_PID" 2>/dev/null || true
@@ -52,6 +60,7 @@ stop_site() {
 }
 cleanup() {
   [ -n "$LOAD_PID" ] && kill "$LOAD_PID" 2>/dev/null || true
+  [ -n "$UNCOUNTED_PID" ] && kill "$UNCOUNTED_PID" 2>/dev/null || true
   stop_site
   if [ -n "$NGINX_STARTED" ]; then
     "$NGINX_BIN" -p "$OUT/nginx" -c "$OUT/nginx/nginx.conf" -s stop 2>/dev/null || true
@@ -68,9 +77,27 @@ start_site() {
   ( cd "$OUT/publish" && exec env ASPNETCORE_URLS="$SITE" ASPNETCORE_ENVIRONMENT=Production Site__PublicOrigin="$SITE" \
       Content__Path="$ROOT/content" Content__WatchForChanges=false \
       Progress__DatabasePath="$OUT/data/progress.db" \
-      Safety__PostsPerWindow=1000 \
+      Safety__PostsPerWindow=1000 Management__Urls="http://127.0.0.1:$MANAGEMENT_PORT" \
       dotnet Relational.Web.dll >>"$OUT/site.log" 2>&1 ) &
   SITE_PID=$!
+}
+
+# The same build and settings, counting nothing (its own database and management port).
+start_uncounted_site() {
+  ( cd "$OUT/publish" && exec env ASPNETCORE_URLS="$UNCOUNTED" ASPNETCORE_ENVIRONMENT=Production Site__PublicOrigin="$SITE" \
+      Content__Path="$ROOT/content" Content__WatchForChanges=false \
+      Progress__DatabasePath="$OUT/data/uncounted.db" \
+      Safety__PostsPerWindow=1000 Management__Urls="http://127.0.0.1:$((MANAGEMENT_PORT + 1))" \
+      Readership__Counting=false \
+      dotnet Relational.Web.dll >>"$OUT/site-uncounted.log" 2>&1 ) &
+  UNCOUNTED_PID=$!
+  for _ in $(seq 1 3000); do
+    curl -fs -o /dev/null "$UNCOUNTED/healthz" && return 0
+    kill -0 "$UNCOUNTED_PID" 2>/dev/null || break
+    sleep 0.01
+  done
+  echo "the uncounted site did not answer /healthz within 30 s; see $OUT/site-uncounted.log" >&2
+  exit 1
 }
 
 # Starts the site and sets STARTUP_MS: process start to the first 200 on /healthz (bounded: 30 s).
@@ -202,6 +229,36 @@ row "Section page p99 latency vs nginx" "<= 3.00x" \
   "${p99_ratio}x (median round ${site_p99} vs ${nginx_p99} ms)" \
   "$(verdict "$(awk -v r="$p99_ratio" 'BEGIN { print (r <= 3) }')")"
 row "Errors during the throughput runs" "0" "$errors" "$(verdict "$([ "$errors" -eq 0 ] && echo 1 || echo 0)")"
+
+# ---- the cost of counting readership: counted vs uncounted, alternating ------------------------
+echo "Measuring the cost of counting readership…"
+start_uncounted_site
+wrk_run "$UNCOUNTED$SECTION" 5 "$OUT/warm-uncounted.txt" >/dev/null
+counted_rps=0; uncounted_rps=0
+for round in $(seq 1 "$ROUNDS"); do
+  if [ $((round % 2)) -eq 1 ]; then order="counted uncounted"; else order="uncounted counted"; fi
+  for who in $order; do
+    if [ "$who" = counted ]; then url=$SITE$SECTION; else url=$UNCOUNTED$SECTION; fi
+    read -r rps _ errs < <(wrk_run "$url" "$ROUND_SECONDS" "$OUT/round$round-$who.txt")
+    echo "  round $round $who: $rps req/s, errors $errs"
+    errors=$((errors + errs))
+    if [ "$who" = counted ]; then
+      counted_rps=$(awk -v a="$counted_rps" -v b="$rps" 'BEGIN { print a + b }')
+    else
+      uncounted_rps=$(awk -v a="$uncounted_rps" -v b="$rps" 'BEGIN { print a + b }')
+    fi
+  done
+done
+kill "$UNCOUNTED_PID" 2>/dev/null || true
+wait "$UNCOUNTED_PID" 2>/dev/null || true
+UNCOUNTED_PID=""
+counting_ratio=$(awk -v c="$counted_rps" -v u="$uncounted_rps" 'BEGIN { printf "%.3f", c / u }')
+# What the counted site stored for the section page, read from its management address once written.
+sleep 6
+counted_views=$(curl -fs "http://127.0.0.1:$MANAGEMENT_PORT/readership.csv" | awk -F, -v p="${SECTION##*/}" '$3 == p && $4 == "views" { print $5 }')
+row "Section page throughput, counting readership vs not" ">= 0.97x" \
+  "${counting_ratio}x ($(awk -v s="$counted_rps" -v r="$ROUNDS" 'BEGIN { printf "%.0f", s / r }') vs $(awk -v s="$uncounted_rps" -v r="$ROUNDS" 'BEGIN { printf "%.0f", s / r }') req/s; ${counted_views:-no} views stored)" \
+  "$(verdict "$(awk -v r="$counting_ratio" 'BEGIN { print (r >= 0.97) }')")"
 
 # ---- page weight and repeat views --------------------------------------------------------------
 echo "Measuring page weight…"

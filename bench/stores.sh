@@ -62,13 +62,14 @@ new_db() {
   CS="Host=127.0.0.1;Port=$PG_PORT;Database=bench_$db_count;Username=postgres"
 }
 
-# start_instance PORT [ENV=VALUE…]: the published site on 127.0.0.1:PORT.
+# start_instance PORT [ENV=VALUE…]: the published site on 127.0.0.1:PORT (no management address:
+# two instances run side by side).
 start_instance() {
   local port=$1; shift
   ( cd "$WORK/publish" && exec env ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production \
       Site__PublicOrigin="http://127.0.0.1:$port" \
       Content__Path="$ROOT/content" Content__WatchForChanges=false Safety__PostsPerWindow=100000 \
-      Safety__TrustedProxies__0=127.0.0.1 "$@" dotnet Relational.Web.dll >>"$WORK/site-$port.log" 2>&1 ) &
+      Safety__TrustedProxies__0=127.0.0.1 Management__Urls= "$@" dotnet Relational.Web.dll >>"$WORK/site-$port.log" 2>&1 ) &
   PIDS+=($!)
   for _ in $(seq 1 300); do curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && return 0; sleep 0.1; done
   echo "the site on port $port did not start: $(tail -5 "$WORK/site-$port.log")" >&2; exit 1

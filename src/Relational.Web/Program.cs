@@ -3,6 +3,7 @@ using Relational.Offline;
 using Relational.Progress;
 using Relational.Performance;
 using Relational.Reading;
+using Relational.Readership;
 using Relational.Safety;
 using Relational.Site;
 
@@ -42,6 +43,7 @@ try
     builder.AddReading();
     builder.AddSafety();
     builder.AddReadingProgress();
+    builder.AddReadership();
     builder.AddPageCaching();
 
     var app = builder.Build();
@@ -62,6 +64,7 @@ try
     // this line does not run for a kept page: one that must, goes above it; a header a page
     // needs is set before the output cache stores the page, so it is kept with it
     // (PageCacheTests compares a kept page's headers with the rendered one's).
+    app.UseReadership();
     app.UseKeptPages();
     app.UseRouting();
     app.UseSecurityHeaders();

@@ -33,6 +33,7 @@ internal sealed class KestrelSite : WebApplicationFactory<Program>
         builder.UseSetting("Content:WatchForChanges", "false");
         builder.UseSetting("Progress:DatabasePath", Path.Combine(_dataDirectory, "progress.db"));
         builder.UseSetting("Safety:ExitUrl", _exitUrl);
+        builder.UseSetting("Management:Urls", "");
         // No line a request: a failing test is shown its warnings and errors, not the suite's requests.
         builder.UseSetting("Serilog:MinimumLevel:Default", "Information");
         builder.UseSetting("Serilog:MinimumLevel:Override:Serilog.AspNetCore", "Warning");

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using Relational.Tests.Content;
 
@@ -84,6 +85,16 @@ public sealed class OfflineSite : IAsyncLifetime
     {
         using var files = await _http!.GetFromJsonAsync<JsonDocument>("/offline/files");
         return files!.RootElement.GetProperty("version").GetString()!;
+    }
+
+    /// <summary>Today's readership counts, written by the site's own writer and read back from its store.</summary>
+    public async Task<Dictionary<(string Article, string Part, Relational.Readership.Measure Measure), long>> ReadershipTodayAsync()
+    {
+        var services = _factory!.Services;
+        Assert.True(await services.GetRequiredService<Relational.Readership.ReadershipWriter>().WriteAsync(CancellationToken.None));
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var rows = await services.GetRequiredService<Relational.Readership.IReadershipStore>().ReadCountsAsync(today.AddDays(-1), today.AddDays(1));
+        return rows!.ToDictionary(r => (r.Tally.Article, r.Tally.Part, r.Tally.Measure), r => r.Count);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -57,6 +57,27 @@ public sealed class OfflineTests : BrowserTest, IClassFixture<OfflineSite>, IAsy
     }
 
     [Fact]
+    public async Task Making_the_copy_counts_one_copy_made_and_none_of_the_pages_its_worker_fetches_as_views()
+    {
+        var page = await (await OpenAsync()).NewPageAsync();
+        var before = await _site.ReadershipTodayAsync();
+
+        await KeepAsync(page);
+
+        var after = await _site.ReadershipTodayAsync();
+        var changed = after.Where(c => before.GetValueOrDefault(c.Key) != c.Value)
+            .ToDictionary(c => c.Key, c => c.Value - before.GetValueOrDefault(c.Key));
+        // The cover, opened to press the button; the copy; and not one of the pages the worker fetched.
+        Assert.Equal(
+            new Dictionary<(string, string, Relational.Readership.Measure), long>
+            {
+                [(Site.Article.TrimStart('/'), Relational.Readership.Tally.Cover, Relational.Readership.Measure.Views)] = 1,
+                [("", "", Relational.Readership.Measure.OfflineCopiesMade)] = 1,
+            }.OrderBy(c => c.Key.ToString()),
+            changed.OrderBy(c => c.Key.ToString()));
+    }
+
+    [Fact]
     public async Task Offline_every_part_opens_in_order_by_keyboard_with_the_note_and_the_exit_still_leaves()
     {
         var context = await OpenAsync();

@@ -22,6 +22,8 @@ public class SiteFactory : WebApplicationFactory<Program>
         _settings["Progress:DatabasePath"] = Path.Combine(DataDirectory, "progress.db");
         // In-process clients all share one (empty) address; the rate-limit tests set their own limit.
         _settings["Safety:PostsPerWindow"] = "100000";
+        // No management address beside the one the test listens on (a test of it runs the site as a process).
+        _settings["Management:Urls"] = "";
     }
 
     public string DataDirectory { get; }

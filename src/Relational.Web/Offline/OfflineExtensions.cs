@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Relational.Content;
+using Relational.Readership;
 using Relational.Safety;
 using Relational.Site;
 
@@ -28,17 +29,23 @@ public static class OfflineExtensions
     public static WebApplication MapOffline(this WebApplication app)
     {
         string[]? fixedPages = null;
-        app.MapGet("/offline/files", (CatalogueProvider catalogue, EndpointDataSource endpoints, HttpResponse response) =>
+        app.MapGet("/offline/files", (CatalogueProvider catalogue, EndpointDataSource endpoints, HttpContext context, HttpResponse response) =>
         {
             response.Headers.CacheControl = "no-store";
+            if (string.Equals(context.Request.Query["copy"], "made", StringComparison.Ordinal))
+            {
+                context.CountForReadership(Measure.OfflineCopiesMade);
+            }
+
             // Read once, on the first request: every endpoint is mapped by then and never changes.
             fixedPages ??= OfflineFiles.FixedPages(endpoints.Endpoints);
             return Results.Json(OfflineFiles.Of(catalogue.Current, fixedPages));
         });
         app.MapGet("/manifest.webmanifest", (IOptions<SiteOptions> site) => Manifest(site.Value.Name, "/favicon.svg"));
         app.MapGet("/manifest-neutral.webmanifest", () => Manifest(Safety.DiscreetMode.NeutralTitle, "/favicon-neutral.svg"));
-        app.MapPost(RemovePath, (HttpResponse response) =>
+        app.MapPost(RemovePath, (HttpContext context, HttpResponse response) =>
         {
+            context.CountForReadership(Measure.OfflineCopiesRemoved);
             response.Headers["Clear-Site-Data"] = ClearOnRemove;
             response.Headers.CacheControl = "no-store";
             return new SeeOtherResult(OfflinePageModel.RemovedPath);

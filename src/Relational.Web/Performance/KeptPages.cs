@@ -76,8 +76,14 @@ internal sealed class KeptPages
             return next(context);
         }
 
-        // The page's own endpoint, for the request log's route when every request is logged.
+        // The page's own endpoint, for the request log's route when every request is logged, and
+        // what it counts as for the readership figures (no route values here to tell it by).
         context.SetEndpoint(page.Endpoint);
+        if (page.Tally is not null)
+        {
+            context.Features.Set(page.Tally);
+        }
+
         var response = context.Response;
         var headers = response.Headers;
         foreach (var (name, value) in page.Headers)
@@ -129,7 +135,7 @@ internal sealed class KeptPages
             && AnonymousPagesPolicy.MayKeep(response))
         {
             var headers = response.Headers.Where(header => !PerResponse.Contains(header.Key)).ToArray();
-            Keep(KeyOf(request), new Page(body, headers, _time.GetUtcNow(), context.GetEndpoint()), content);
+            Keep(KeyOf(request), new Page(body, headers, _time.GetUtcNow(), context.GetEndpoint(), Readership.ReadershipPages.TallyOf(context)), content);
         }
     }
 
@@ -189,7 +195,7 @@ internal sealed class KeptPages
 
     private readonly record struct Key(bool Https, string Host, string Path, string Query, string Coding);
 
-    private sealed record Page(byte[] Body, KeyValuePair<string, StringValues>[] Headers, DateTimeOffset Kept, Endpoint? Endpoint);
+    private sealed record Page(byte[] Body, KeyValuePair<string, StringValues>[] Headers, DateTimeOffset Kept, Endpoint? Endpoint, Readership.Tally? Tally);
 
     /// <summary>Passes every write on, and keeps a copy of the bytes up to a limit.</summary>
     private sealed class CopyingStream(Stream inner, int limit) : Stream

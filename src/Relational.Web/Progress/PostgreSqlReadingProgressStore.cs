@@ -9,7 +9,7 @@ namespace Relational.Progress;
 /// each statement finds the reader through the hash of its key, so an unknown key matches no row
 /// and writes nothing. Connections, faults and schema are in <see cref="PostgreSqlStoreConnections"/>.
 /// </summary>
-public sealed class PostgreSqlReadingProgressStore : IReadingProgressStore, IAsyncDisposable
+public sealed partial class PostgreSqlReadingProgressStore : IReadingProgressStore, IAsyncDisposable
 {
     private const string ReaderOf = "(SELECT reader_id FROM reader_keys WHERE key_hash = $1)";
 

@@ -54,6 +54,16 @@ internal static class PostgreSqlStoreMigrations
         );
         CREATE INDEX resume_links_by_reader ON resume_links (reader_id);
         """,
+        """
+        CREATE TABLE readership_daily (
+            day          text NOT NULL,
+            article_slug text NOT NULL,
+            part         text NOT NULL,
+            measure      text NOT NULL,
+            count        bigint NOT NULL,
+            PRIMARY KEY (day, article_slug, part, measure)
+        );
+        """,
     ];
 
     public static int Version => Steps.Length;

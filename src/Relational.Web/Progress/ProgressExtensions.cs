@@ -26,6 +26,8 @@ public static class ProgressExtensions
                     services.GetRequiredService<ILogger<PostgreSqlReadingProgressStore>>())
                 : ActivatorUtilities.CreateInstance<SqliteReadingProgressStore>(services));
 
+        // The readership counts are kept in the same database (Readership/).
+        builder.Services.AddSingleton(services => (Readership.IReadershipStore)services.GetRequiredService<IReadingProgressStore>());
         builder.Services.AddSingleton<ProgressForPages>();
         builder.Services.AddHostedService<ProgressPurgeService>();
         builder.Services.AddSingleton<ProgressStoreHealth>();

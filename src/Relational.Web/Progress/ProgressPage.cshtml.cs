@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Relational.Content;
+using Relational.Readership;
 using Relational.Safety;
 using Relational.Site;
 
@@ -100,6 +101,7 @@ public sealed class ProgressPageModel(
         }
 
         ReaderCookie.Write(Response, key, RetentionDays, clock.GetUtcNow());
+        HttpContext.CountForReadership(Measure.ProgressOptIns);
         return Back(back, ProgressOutcome.Remembered);
     }
 
@@ -143,6 +145,7 @@ public sealed class ProgressPageModel(
             return Back(Here, ProgressOutcome.NotRemembered);
         }
 
+        HttpContext.CountForReadership(Measure.ResumeLinksMade);
         ResumeUrl = urls.Absolute(Request, Url.Page(ResumeModel.PageName, new { token = token.Value })!);
         View = await pages.FindAsync(HttpContext);
         return ShowPage();

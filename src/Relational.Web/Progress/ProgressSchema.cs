@@ -44,6 +44,18 @@ internal static class ProgressSchema
         ) WITHOUT ROWID;
         CREATE INDEX resume_links_by_reader ON resume_links (reader_id);
         """,
+
+        // 2: readership, one count per UTC day (YYYY-MM-DD), article, part and measure; nothing about any reader.
+        """
+        CREATE TABLE readership_daily (
+            day          TEXT NOT NULL,
+            article_slug TEXT NOT NULL,
+            part         TEXT NOT NULL,
+            measure      TEXT NOT NULL,
+            count        INTEGER NOT NULL,
+            PRIMARY KEY (day, article_slug, part, measure)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     public static int Version => Steps.Length;

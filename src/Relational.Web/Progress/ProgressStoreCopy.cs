@@ -17,6 +17,7 @@ public static class ProgressStoreCopy
         ("reader_keys", "key_hash, reader_id, created_at"),
         ("section_progress", "reader_id, article_slug, section_slug, started_at, last_opened_at, finished_at"),
         ("resume_links", "token_hash, reader_id, created_at"),
+        ("readership_daily", "day, article_slug, part, measure, count"),
     ];
 
     /// <summary>The command: copies <c>Progress:DatabasePath</c> into <c>ConnectionStrings:Progress</c>, says so in one line.</summary>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Relational.Content;
+using Relational.Readership;
 using Relational.Safety;
 using Relational.Site;
 
@@ -81,6 +82,7 @@ public sealed class ResumeModel(IReadingProgressStore store, CatalogueProvider c
             }
 
             ReaderCookie.Write(Response, key, options.Value.RetentionDays, clock.GetUtcNow());
+            HttpContext.CountForReadership(Measure.ResumeLinksUsed);
             return Back(ProgressOutcome.Adopted);
         }
         catch (ProgressUnavailableException)

@@ -6,7 +6,7 @@ namespace Relational.Progress;
 /// <see cref="IReadingProgressStore"/> on one SQLite file: the queries. Connections, faults and
 /// set-up are in <see cref="SqliteStoreConnections"/>, the schema steps in <see cref="ProgressSchema"/>.
 /// </summary>
-public sealed class SqliteReadingProgressStore : IReadingProgressStore, IDisposable
+public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, IDisposable
 {
     private readonly SqliteStoreConnections _db;
     private readonly TimeSpan _retention;

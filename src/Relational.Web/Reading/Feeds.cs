@@ -46,10 +46,12 @@ public static class Feeds
             catalogue.Current.FindArticle(article) is { } found
                 ? Send(context, SeriesXml(found, path => urls.Absolute(context.Request, path)))
                 : Results.NotFound())
-            .WithName(SeriesEndpoint);
+            .WithName(SeriesEndpoint)
+            .WithMetadata(new Readership.CountedAsAttribute(Readership.Measure.FeedFetches));
         app.MapMethods(SitePath, [HttpMethods.Get, HttpMethods.Head], (HttpContext context, CatalogueProvider catalogue, PublicUrls urls, IOptions<SiteOptions> site) =>
                 Send(context, SiteXml(catalogue.Current, site.Value.Name, path => urls.Absolute(context.Request, path))))
-            .WithName(SiteEndpoint);
+            .WithName(SiteEndpoint)
+            .WithMetadata(new Readership.CountedAsAttribute(Readership.Measure.FeedFetches));
         return app;
     }
 

@@ -60,7 +60,8 @@ async function makeCopy(refreshing) {
     }
     for (var asset of assets) { await cache.put(asset, await fetchWhole(asset)); }
 
-    var after = await fetch(COMPLETE, { cache: 'no-store', credentials: 'omit' });
+    // A first copy says so (?copy=made): the site counts copies made, nothing else about them.
+    var after = await fetch(refreshing ? COMPLETE : COMPLETE + '?copy=made', { cache: 'no-store', credentials: 'omit' });
     var afterFiles = await after.clone().json();
     if (afterFiles.version === files.version) {
       await cache.put(COMPLETE, after);

@@ -33,7 +33,7 @@ public sealed class SqliteReadingProgressStoreTests : ReadingProgressStoreContra
         await Store.RememberAsync(ReaderKey.New());
 
         Assert.True(File.Exists(_temp.DatabasePath));
-        Assert.Equal(1L, Database.Scalar(_temp.DatabasePath, "PRAGMA user_version"));
+        Assert.Equal((long)ProgressSchema.Version, Database.Scalar(_temp.DatabasePath, "PRAGMA user_version"));
         Assert.Equal("wal", Database.Scalar(_temp.DatabasePath, "PRAGMA journal_mode"));
         foreach (var table in Database.Tables)
         {

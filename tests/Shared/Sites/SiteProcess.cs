@@ -39,6 +39,7 @@ public sealed class SiteProcess : IDisposable
     {
         DatabasePath = databasePath;
         Port = port ?? FreePort();
+        ManagementPort = FreePort();
         Log = new CapturedLogStream($"the site process on port {Port}");
         var start = new ProcessStartInfo(fileName, arguments)
         {
@@ -48,6 +49,8 @@ public sealed class SiteProcess : IDisposable
             UseShellExecute = false,
         };
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}";
+        // Its own, so that sites running side by side do not all ask for the default port.
+        start.Environment["Management__Urls"] = $"http://127.0.0.1:{ManagementPort}";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         // Production requires it (as an operator sets it); a test about its absence sets it empty.
         start.Environment["Site__PublicOrigin"] = $"http://127.0.0.1:{Port}";
@@ -82,6 +85,11 @@ public sealed class SiteProcess : IDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>The publisher's address (readership figures), apart from the readers'.</summary>
+    public int ManagementPort { get; }
+
+    public Uri ManagementAddress => new($"http://127.0.0.1:{ManagementPort}");
 
     public string? DatabasePath { get; }
 
