@@ -16,7 +16,7 @@ public sealed class HomeModel(CatalogueProvider catalogue, Microsoft.Extensions.
         new PageMeta("Relational — a calm reading series", "A calm, self-guided reading series. One short part at a time, at your own pace.", "/")
         {
             Feed = (Feeds.SitePath, Feeds.SiteTitle(site.Value.Name)),
-            Image = (PreviewCards.Path(PreviewCard.ForSite(site.Value.Name)), $"{site.Value.Name}: a calm, self-guided reading series."),
+            Image = (PreviewCards.Path(PreviewCard.ForSite(site.Value.Name)), $"{site.Value.Name}, a calm, self-guided reading series."),
         }.ApplyTo(ViewData);
     }
 }

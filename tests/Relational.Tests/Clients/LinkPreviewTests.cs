@@ -74,7 +74,7 @@ public sealed class LinkPreviewTests(LiveSite site) : IClassFixture<LiveSite>
         Assert.Equal("summary_large_image", tags.GetProperty("twitterCard").GetString());
         var image = tags.GetProperty("ogImage").EnumerateArray().Single();
         Assert.Equal("1200", image.GetProperty("width").GetString());
-        Assert.Equal("Relational: a calm, self-guided reading series.", image.GetProperty("alt").GetString());
+        Assert.Equal("Relational, a calm, self-guided reading series.", image.GetProperty("alt").GetString());
         var url = image.GetProperty("url").GetString()!;
         Assert.StartsWith(site.Address.ToString(), url, StringComparison.Ordinal);
         // Its own card: not a part's, not the cover's, not the neutral one.
