@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Relational.Site;
-using Relational.Tests;
+using Relational.Tests.Sites;
 
 namespace Relational.Browser.Tests;
 

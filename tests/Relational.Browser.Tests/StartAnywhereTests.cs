@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using System.Text.RegularExpressions;
-using Relational.Tests.Safety;
+using Relational.Tests.Sites;
 
 namespace Relational.Browser.Tests;
 

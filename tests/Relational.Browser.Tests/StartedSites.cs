@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Relational.Tests;
-using Relational.Tests.Safety;
+using Relational.Tests.Sites;
 
 namespace Relational.Browser.Tests;
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Relational.Site;
+using Relational.Tests.Sites;
 
 namespace Relational.Tests;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Xml.Linq;
 using Relational.Tests.Content;
+using Relational.Tests.Fixtures;
 using Relational.Tests.Progress;
-using Relational.Tests.Safety;
 
 namespace Relational.Tests.Clients;
 

@@ -3,8 +3,8 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Relational.Content;
 using Relational.Safety;
+using Relational.Tests.Fixtures;
 using Relational.Tests.Progress;
-using Relational.Tests.Safety;
 
 namespace Relational.Tests.Clients;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Relational.Content;
 using Relational.Reading;
 using Relational.Safety;
-using Relational.Tests.Safety;
+using Relational.Tests.Fixtures;
 using SkiaSharp;
 
 namespace Relational.Tests.Clients;

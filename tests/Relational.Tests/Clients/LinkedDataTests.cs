@@ -2,7 +2,7 @@ using System.Text.Json;
 using AngleSharp.Dom;
 using Relational.Safety;
 using Relational.Tests.Content;
-using Relational.Tests.Safety;
+using Relational.Tests.Fixtures;
 
 namespace Relational.Tests.Clients;
 

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Relational.Content;
-using Relational.Tests.Reading;
-using Relational.Tests.Safety;
+using Relational.Tests.Fixtures;
 
 namespace Relational.Tests.Clients;
 
@@ -13,7 +12,7 @@ namespace Relational.Tests.Clients;
 /// </summary>
 public sealed class ReaderModeTests(LiveSite site) : IClassFixture<LiveSite>
 {
-    private static readonly SeedFidelityTests.Seed Seed = SeedFidelityTests.Seed.Read(Paths.Fixture("seed-healing-trauma-in-relationship.txt"));
+    private static readonly Seed Seed = Seed.Published;
 
     [Fact]
     public async Task Reader_mode_takes_each_part_alone_with_its_author()

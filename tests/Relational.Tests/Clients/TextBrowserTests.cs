@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
-using Relational.Tests.Safety;
+using Relational.Tests.Fixtures;
 
 namespace Relational.Tests.Clients;
 

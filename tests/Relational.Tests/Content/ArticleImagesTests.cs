@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Relational.Content;
-using Relational.Tests.Safety;
+using Relational.Tests.Fixtures;
 
 namespace Relational.Tests.Content;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Relational.Content;
-using Relational.Tests.Safety;
+using Relational.Tests.Sites;
 
 namespace Relational.Tests.Content;
 

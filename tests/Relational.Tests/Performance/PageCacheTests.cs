@@ -4,8 +4,8 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Relational.Content;
 using Relational.Tests.Content;
+using Relational.Tests.Fixtures;
 using Relational.Tests.Progress;
-using Relational.Tests.Safety;
 
 namespace Relational.Tests.Performance;
 

@@ -8,7 +8,7 @@ using Relational.Content;
 using Relational.Performance;
 using Relational.Safety;
 using Relational.Tests.Content;
-using Relational.Tests.Safety;
+using Relational.Tests.Fixtures;
 
 namespace Relational.Tests.Performance;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
+using Relational.Tests.Fixtures;
 
 namespace Relational.Tests.Progress;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
+using Relational.Tests.Fixtures;
 
 namespace Relational.Tests.Progress;
 

@@ -1,5 +1,6 @@
 using Npgsql;
 using Relational.Progress;
+using Relational.Tests.Fixtures;
 
 namespace Relational.Tests.Progress;
 

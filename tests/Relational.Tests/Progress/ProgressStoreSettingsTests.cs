@@ -1,4 +1,5 @@
-using Relational.Tests.Safety;
+using Relational.Tests.Sites;
+
 
 namespace Relational.Tests.Progress;
 

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Relational.Progress;
+using Relational.Tests.Fixtures;
 
 namespace Relational.Tests.Progress;
 

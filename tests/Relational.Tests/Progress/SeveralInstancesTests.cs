@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Npgsql;
-using Relational.Tests.Safety;
+using Relational.Tests.Fixtures;
 
 namespace Relational.Tests.Progress;
 

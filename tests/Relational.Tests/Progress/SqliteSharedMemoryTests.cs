@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using Relational.Progress;
+using Relational.Tests.Fixtures;
 
 namespace Relational.Tests.Progress;
 

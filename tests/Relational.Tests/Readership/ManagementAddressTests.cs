@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Data.Sqlite;
 using Relational.Tests.Progress;
-using Relational.Tests.Safety;
+using Relational.Tests.Sites;
 
 namespace Relational.Tests.Readership;
 

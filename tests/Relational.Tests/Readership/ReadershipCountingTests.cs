@@ -2,8 +2,8 @@ using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Relational.Readership;
+using Relational.Tests.Fixtures;
 using Relational.Tests.Progress;
-using Relational.Tests.Safety;
 using static Relational.Tests.Readership.ReadershipTesting;
 
 namespace Relational.Tests.Readership;

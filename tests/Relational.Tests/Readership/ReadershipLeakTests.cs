@@ -3,8 +3,7 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Relational.Readership;
-using Relational.Tests.Progress;
-using Relational.Tests.Safety;
+using Relational.Tests.Fixtures;
 using static Relational.Tests.Readership.ReadershipTesting;
 
 namespace Relational.Tests.Readership;

@@ -3,7 +3,7 @@ using System.ServiceModel.Syndication;
 using System.Xml;
 using Relational.Safety;
 using Relational.Tests.Content;
-using Relational.Tests.Safety;
+using Relational.Tests.Fixtures;
 
 namespace Relational.Tests.Reading;
 

@@ -1,6 +1,6 @@
-using Relational.Tests.Safety;
 using System.Net;
 using AngleSharp.Dom;
+using Relational.Tests.Fixtures;
 
 namespace Relational.Tests.Reading;
 

@@ -1,4 +1,5 @@
 using AngleSharp.Dom;
+using Relational.Tests.Fixtures;
 
 namespace Relational.Tests.Reading;
 
@@ -10,7 +11,7 @@ public sealed class SeedFidelityTests(SiteFactory site) : IClassFixture<SiteFact
 {
     private const string ArticleUrl = Series.Url;
 
-    private static readonly Seed Article = Seed.Read(Paths.Fixture("seed-healing-trauma-in-relationship.txt"));
+    private static readonly Seed Article = Seed.Published;
 
     [Fact]
     public async Task Each_part_page_holds_exactly_its_seed_lines_in_order_as_paragraphs_and_list_items()
@@ -56,35 +57,4 @@ public sealed class SeedFidelityTests(SiteFactory site) : IClassFixture<SiteFact
     /// <summary>What a reader sees as separate blocks: each paragraph, and each list item marked as such.</summary>
     private static IEnumerable<string> Blocks(IElement prose) =>
         prose.QuerySelectorAll("p, li").Select(e => (e.LocalName == "li" ? "• " : "") + e.TextContent.Trim());
-
-    internal sealed record SeedPart(string? Heading, List<string> Blocks);
-
-    internal sealed record Seed(string Title, List<SeedPart> Parts)
-    {
-        /// <summary>The seed's headings: each starts a part, after the opening lines of part 1.</summary>
-        private static readonly string[] Headings = [.. Series.Parts.Skip(1).Select(p => p.Title)];
-
-        public static Seed Read(string path)
-        {
-            var lines = File.ReadAllLines(path).Select(l => l.Trim()).ToList();
-            var parts = new List<SeedPart> { new(null, []) };
-            foreach (var line in lines.Skip(1).TakeWhile(l => !l.StartsWith("Create the Whole Human", StringComparison.Ordinal)))
-            {
-                if (line.Length == 0)
-                {
-                    continue;
-                }
-
-                if (Headings.Contains(line))
-                {
-                    parts.Add(new SeedPart(line, []));
-                    continue;
-                }
-
-                parts[^1].Blocks.Add(line.StartsWith('•') ? "• " + line[1..].Trim() : line);
-            }
-
-            return new Seed(lines[0], parts);
-        }
-    }
 }

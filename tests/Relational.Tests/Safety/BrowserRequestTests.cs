@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Relational.Tests.Fixtures;
 
 namespace Relational.Tests.Safety;
 

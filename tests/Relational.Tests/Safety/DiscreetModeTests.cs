@@ -1,4 +1,5 @@
 using Relational.Safety;
+using Relational.Tests.Fixtures;
 namespace Relational.Tests.Safety;
 
 /// <summary>

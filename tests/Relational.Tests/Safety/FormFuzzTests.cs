@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Relational.Tests.Fixtures;
 
 namespace Relational.Tests.Safety;
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Relational.Tests.Fixtures;
+using Relational.Tests.Sites;
 
 namespace Relational.Tests.Safety;
 

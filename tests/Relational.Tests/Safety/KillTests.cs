@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Relational.Tests.Fixtures;
+using Relational.Tests.Sites;
 
 namespace Relational.Tests.Safety;
 

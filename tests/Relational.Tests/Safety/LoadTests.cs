@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
+using Relational.Tests.Fixtures;
 
 namespace Relational.Tests.Safety;
 

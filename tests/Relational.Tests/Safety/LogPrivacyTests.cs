@@ -1,3 +1,6 @@
+using Relational.Tests.Fixtures;
+using Relational.Tests.Sites;
+
 namespace Relational.Tests.Safety;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Relational.Tests.Fixtures;
 using Relational.Tests.Progress;
 
 namespace Relational.Tests.Safety;

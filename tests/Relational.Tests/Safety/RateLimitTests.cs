@@ -1,4 +1,5 @@
 using System.Net;
+using Relational.Tests.Fixtures;
 
 namespace Relational.Tests.Safety;
 

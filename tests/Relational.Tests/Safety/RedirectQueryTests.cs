@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Relational.Tests.Fixtures;
 
 namespace Relational.Tests.Safety;
 

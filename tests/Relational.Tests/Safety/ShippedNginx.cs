@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using Relational.Tests.Progress;
+using Relational.Tests.Fixtures;
 
 namespace Relational.Tests.Safety;
 

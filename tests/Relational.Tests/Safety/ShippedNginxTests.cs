@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Relational.Tests.Fixtures;
+using Relational.Tests.Sites;
 
 namespace Relational.Tests.Safety;
 

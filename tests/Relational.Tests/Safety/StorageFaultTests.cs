@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Relational.Tests.Fixtures;
 
 namespace Relational.Tests.Safety;
 

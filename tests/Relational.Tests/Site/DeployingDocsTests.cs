@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Relational.Tests.Progress;
+using Relational.Tests.Fixtures;
 
 namespace Relational.Tests.Site;
 

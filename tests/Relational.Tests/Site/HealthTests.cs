@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Relational.Tests.Safety;
+using Relational.Tests.Sites;
 
 namespace Relational.Tests.Site;
 

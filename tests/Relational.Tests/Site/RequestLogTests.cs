@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Relational.Tests.Safety;
+using Relational.Tests.Fixtures;
+using Relational.Tests.Sites;
 
 namespace Relational.Tests.Site;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Relational.Tests.Progress;
-using Relational.Tests.Safety;
+using Relational.Tests.Sites;
 
 namespace Relational.Tests.Site;
 
@@ -76,14 +76,14 @@ public sealed partial class ShippedConfigurationTests : IDisposable
         Assert.Contains("secure", Assert.Single(optIn.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
 
         // The first reader has used one of their two; a second and a third reader have their own.
-        using var firstAgain = await Client(site, "reading.example.org", forwardedFor: "198.51.100.1").PostFormAsync(HostileRequests.FormPath);
-        using var firstOver = await Client(site, "reading.example.org", forwardedFor: "198.51.100.1").PostFormAsync(HostileRequests.FormPath);
+        using var firstAgain = await Client(site, "reading.example.org", forwardedFor: "198.51.100.1").PostFormAsync("/progress/finished");
+        using var firstOver = await Client(site, "reading.example.org", forwardedFor: "198.51.100.1").PostFormAsync("/progress/finished");
         Assert.Equal(HttpStatusCode.TooManyRequests, firstOver.StatusCode);
         foreach (var reader in new[] { "198.51.100.2", "198.51.100.3" })
         {
             for (var i = 0; i < 2; i++)
             {
-                using var post = await Client(site, "reading.example.org", forwardedFor: reader).PostFormAsync(HostileRequests.FormPath);
+                using var post = await Client(site, "reading.example.org", forwardedFor: reader).PostFormAsync("/progress/finished");
                 Assert.NotEqual(HttpStatusCode.TooManyRequests, post.StatusCode);
             }
         }

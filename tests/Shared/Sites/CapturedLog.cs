@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Relational.Tests;
+namespace Relational.Tests.Sites;
 
 /// <summary>
 /// A site's log (its standard output), kept in memory instead of on the test run's output, so that

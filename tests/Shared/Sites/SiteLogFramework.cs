@@ -2,7 +2,7 @@ using System.Reflection;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-namespace Relational.Tests;
+namespace Relational.Tests.Sites;
 
 /// <summary>
 /// xunit's own framework, plus one thing: a failing test's output carries the site logs written

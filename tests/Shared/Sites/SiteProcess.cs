@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Relational.Tests.Safety;
+namespace Relational.Tests.Sites;
 
 /// <summary>
 /// The built site run as its own process, as in production (<c>dotnet Relational.Web.dll</c>),

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Relational.Tests.Progress;
+namespace Relational.Tests.Fixtures;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster for the tests: Debian's <c>initdb</c> and <c>pg_ctl</c> from

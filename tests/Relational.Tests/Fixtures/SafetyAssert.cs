@@ -1,4 +1,4 @@
-namespace Relational.Tests.Safety;
+namespace Relational.Tests.Fixtures;
 
 public static class SafetyAssert
 {

@@ -2,7 +2,7 @@ using System.Net;
 using Relational.Content;
 using Relational.Progress;
 
-namespace Relational.Tests.Safety;
+namespace Relational.Tests.Fixtures;
 
 /// <summary>
 /// One reader's browser against a live site: keeps its own <c>relational-reader</c> cookie and

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Relational.Tests.Safety;
+namespace Relational.Tests.Fixtures;
 
 /// <summary>
 /// The site on real Kestrel on a loopback port, for requests that only a raw socket can send
