@@ -218,16 +218,16 @@ public sealed class OfflineTests : BrowserTest, IClassFixture<OfflineSite>, IAsy
     [Fact]
     public async Task When_the_content_changes_the_copy_is_made_again_whole_on_the_next_visit_online()
     {
-        const string Part = "healing-trauma-in-relationship/03-why-self-work-alone-often-isnt-enough.md";
+        var part = Relational.Tests.Series.PartFile(3);
         const string Added = "A sentence added while a reader held an offline copy.";
         var context = await OpenAsync();
         var page = await context.NewPageAsync();
         await KeepAsync(page);
         var before = await _site.ContentVersionAsync();
-        var original = await File.ReadAllTextAsync(_site.Content.File(Part));
+        var original = await File.ReadAllTextAsync(_site.Content.File(part));
         try
         {
-            var after = await _site.ChangeContentAsync(Part, text => text.TrimEnd() + "\n\n" + Added + "\n");
+            var after = await _site.ChangeContentAsync(part, text => text.TrimEnd() + "\n\n" + Added + "\n");
 
             // The next visit online: the copy is replaced by one of the new version, and the old one is gone.
             await page.GotoAsync(Site.Article);
@@ -243,14 +243,14 @@ public sealed class OfflineTests : BrowserTest, IClassFixture<OfflineSite>, IAsy
         finally
         {
             await context.SetOfflineAsync(false);
-            await _site.ChangeContentAsync(Part, _ => original);
+            await _site.ChangeContentAsync(part, _ => original);
         }
     }
 
     [Theory]
     [InlineData("/progress")]
     [InlineData("/staying-safe")]
-    [InlineData("/healing-trauma-in-relationship")]
+    [InlineData(Site.Article)]
     public async Task Remove_the_offline_copy_leaves_no_worker_and_no_cache(string path)
     {
         var context = await OpenAsync();

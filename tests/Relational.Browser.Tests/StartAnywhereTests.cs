@@ -125,7 +125,7 @@ public sealed partial class StartAnywhereTests(StartedSites sites) : IClassFixtu
     public async Task A_broken_content_folder_stops_the_site_naming_the_file_and_the_setting()
     {
         var app = sites.CopyOfPublished();
-        var part = Path.Combine(app, "content", "healing-trauma-in-relationship", "04-healing-requires-a-different-relational-experience.md");
+        var part = Path.Combine(app, "content", Relational.Tests.Series.PartFile(4));
         await File.WriteAllTextAsync(part, (await File.ReadAllTextAsync(part)).Replace("title:", "titel:", StringComparison.Ordinal));
 
         var output = await RefusalAsync(app);

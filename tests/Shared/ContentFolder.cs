@@ -22,7 +22,7 @@ public sealed class ContentFolder : IDisposable
 
     public string Root { get; }
 
-    public string ArticleFolder => Path.Combine(Root, "healing-trauma-in-relationship");
+    public string ArticleFolder => Path.Combine(Root, Series.Slug);
 
     public string File(string relative) => Path.Combine(Root, relative);
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Relational.Tests;
 
 /// <summary>
@@ -10,6 +12,12 @@ public static class Series
     public const string Slug = "healing-trauma-in-relationship";
 
     public const string Url = "/" + Slug;
+
+    /// <summary>The whole article on one page.</summary>
+    public const string WholeUrl = Url + "/all";
+
+    /// <summary>The series' own file (its title, address and summary), relative to a content folder.</summary>
+    public const string ArticleFile = Slug + "/article.md";
 
     public const string Title = "Healing Trauma in Relationship—Not in Isolation";
 
@@ -33,4 +41,7 @@ public static class Series
 
     /// <summary>The address of part <paramref name="number"/> (1 to 10).</summary>
     public static string PartUrl(int number) => $"{Url}/{PartSlug(number)}";
+
+    /// <summary>The file of part <paramref name="number"/> (1 to 10), relative to a content folder.</summary>
+    public static string PartFile(int number) => $"{Slug}/{number.ToString("00", CultureInfo.InvariantCulture)}-{PartSlug(number)}.md";
 }

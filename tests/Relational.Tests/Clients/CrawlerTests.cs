@@ -64,9 +64,8 @@ public sealed class CrawlerTests(SiteFactory site) : IClassFixture<SiteFactory>
     public async Task Sitemap_dates_come_from_the_content_and_stay_the_same_when_files_are_touched()
     {
         using var content = new ContentFolder();
-        const string folder = "healing-trauma-in-relationship/";
-        content.Edit(folder + "03-why-self-work-alone-often-isnt-enough.md", text => text.Replace("updated: 2026-11-26", "updated: 2026-12-01", StringComparison.Ordinal));
-        content.Edit(folder + "04-healing-requires-a-different-relational-experience.md", text => text.Replace("updated: 2026-11-26\n", "", StringComparison.Ordinal));
+        content.Edit(Series.PartFile(3), text => text.Replace("updated: 2026-11-26", "updated: 2026-12-01", StringComparison.Ordinal));
+        content.Edit(Series.PartFile(4), text => text.Replace("updated: 2026-11-26\n", "", StringComparison.Ordinal));
 
         var before = await SitemapAsync(content);
         // A fresh clone or checkout gives every file a new time; the dates must not follow it.
@@ -80,11 +79,11 @@ public sealed class CrawlerTests(SiteFactory site) : IClassFixture<SiteFactory>
         Assert.Equal(before, after);
         var lastmod = Lastmods(after);
         Assert.Equal("2026-12-01", lastmod["/"]);
-        Assert.Equal("2026-12-01", lastmod["/healing-trauma-in-relationship"]);
-        Assert.Equal("2026-12-01", lastmod["/healing-trauma-in-relationship/why-self-work-alone-often-isnt-enough"]);
-        Assert.Equal(TestReader.Article.Sections[0].Updated?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), lastmod["/healing-trauma-in-relationship/before-we-begin"]);
+        Assert.Equal("2026-12-01", lastmod[Series.Url]);
+        Assert.Equal("2026-12-01", lastmod[Series.PartUrl(3)]);
+        Assert.Equal(TestReader.Article.Sections[0].Updated?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), lastmod[Series.PartUrl(1)]);
         // A part whose front matter gives no date gets no lastmod rather than a guessed one.
-        Assert.Null(lastmod["/healing-trauma-in-relationship/healing-requires-a-different-relational-experience"]);
+        Assert.Null(lastmod[Series.PartUrl(4)]);
     }
 
     private static async Task<string> SitemapAsync(ContentFolder content)
@@ -103,7 +102,7 @@ public sealed class CrawlerTests(SiteFactory site) : IClassFixture<SiteFactory>
     }
 
     [Theory]
-    [InlineData("/healing-trauma-in-relationship/no-such-part", "/healing-trauma-in-relationship#contents")]
+    [InlineData(Series.Url + "/no-such-part", Series.Url + "#contents")]
     [InlineData("/no-such-article", "/")]
     public async Task A_missing_page_claims_no_address_and_leads_back_to_the_right_list(string path, string way)
     {

@@ -10,7 +10,7 @@ namespace Relational.Tests.Clients;
 /// </summary>
 public sealed class TextBrowserTests(LiveSite site) : IClassFixture<LiveSite>, IDisposable
 {
-    private const string Part = "/healing-trauma-in-relationship/why-therapy-can-feel-so-vulnerable";
+    private static readonly string Part = Series.PartUrl(5);
 
     private readonly string _home = Directory.CreateTempSubdirectory("relational-lynx-").FullName;
 

@@ -71,7 +71,7 @@ public sealed class ArticleCreditTests(AuthoringSite fixture) : IClassFixture<Au
     [Fact]
     public async Task The_first_article_keeps_its_own_credit_on_its_parts_beside_the_second()
     {
-        var page = await fixture.Site.CreateClient().GetDocumentAsync(Series.Url + "/before-we-begin");
+        var page = await fixture.Site.CreateClient().GetDocumentAsync(Series.PartUrl(1));
 
         Assert.Equal("“Create the Whole Human.” — ITClinic", page.QuerySelector("footer .site-footer__attribution")!.TextContent.Trim());
         Assert.DoesNotContain("Ada Example", page.DocumentElement.OuterHtml, StringComparison.Ordinal);

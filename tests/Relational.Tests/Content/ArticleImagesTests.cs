@@ -122,7 +122,7 @@ public sealed class ArticleImagesTests : IDisposable
     [InlineData("/second-article/article.md")]
     [InlineData("/second-article/01-first-part.md")]
     [InlineData("/second-article/missing-diagram.png")]
-    [InlineData("/healing-trauma-in-relationship/diagram.png")]
+    [InlineData(Series.Url + "/diagram.png")]
     [InlineData("/second-article/../second-article/article.md")]
     [InlineData("/second-article/..%2f..%2f..%2f..%2fetc%2fpasswd")]
     [InlineData("/second-article/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd")]

@@ -17,14 +17,14 @@ public sealed class CatalogueProviderTests
         var before = provider.Current;
         var signal = provider.GetChangeToken();
 
-        folder.Edit("healing-trauma-in-relationship/09-relationship-as-medicine.md", t => t.Replace("Relationship as Medicine\"", "Relationship, as Medicine\"", StringComparison.Ordinal));
+        folder.Edit(Series.PartFile(9), t => t.Replace("Relationship as Medicine\"", "Relationship, as Medicine\"", StringComparison.Ordinal));
         Assert.True(provider.Reload());
 
         Assert.NotSame(before, provider.Current);
         Assert.True(signal.HasChanged);
         Assert.False(provider.GetChangeToken().HasChanged);
         Assert.Equal("Relationship as Medicine", before.Articles[0].Sections[8].Title);
-        var page = await client.GetDocumentAsync("/healing-trauma-in-relationship/relationship-as-medicine");
+        var page = await client.GetDocumentAsync(Series.PartUrl(9));
         Assert.Equal("Relationship, as Medicine", page.QuerySelector("h1")!.TextContent);
     }
 
@@ -35,20 +35,20 @@ public sealed class CatalogueProviderTests
     [Fact]
     public async Task A_watched_folder_serves_an_edit_without_a_restart_and_no_kept_page_outlives_it()
     {
-        const string Page = "/healing-trauma-in-relationship/relationship-as-medicine";
+        var page = Series.PartUrl(9);
         using var folder = new ContentFolder();
         using var site = new SiteFactory().With("Content:Path", folder.Root).With("Content:WatchForChanges", "true").With("AllowedHosts", "localhost");
         var client = site.CreateClient();
-        Assert.Equal("Relationship as Medicine", (await client.GetDocumentAsync(Page)).QuerySelector("h1")!.TextContent);
-        Assert.Equal("Relationship as Medicine", (await client.GetDocumentAsync(Page)).QuerySelector("h1")!.TextContent);
+        Assert.Equal("Relationship as Medicine", (await client.GetDocumentAsync(page)).QuerySelector("h1")!.TextContent);
+        Assert.Equal("Relationship as Medicine", (await client.GetDocumentAsync(page)).QuerySelector("h1")!.TextContent);
 
-        folder.Edit("healing-trauma-in-relationship/09-relationship-as-medicine.md", t => t.Replace("Relationship as Medicine\"", "Relationship, as Medicine\"", StringComparison.Ordinal));
+        folder.Edit(Series.PartFile(9), t => t.Replace("Relationship as Medicine\"", "Relationship, as Medicine\"", StringComparison.Ordinal));
 
         var title = "";
         for (var waited = 0; waited < 100 && title != "Relationship, as Medicine"; waited++)
         {
             await Task.Delay(100);
-            title = (await client.GetDocumentAsync(Page)).QuerySelector("h1")!.TextContent;
+            title = (await client.GetDocumentAsync(page)).QuerySelector("h1")!.TextContent;
         }
 
         Assert.Equal("Relationship, as Medicine", title);
@@ -63,11 +63,11 @@ public sealed class CatalogueProviderTests
         var provider = site.Services.GetRequiredService<CatalogueProvider>();
         var before = provider.Current;
 
-        folder.Edit("healing-trauma-in-relationship/03-why-self-work-alone-often-isnt-enough.md", t => t.Replace("title:", "titel:", StringComparison.Ordinal));
+        folder.Edit(Series.PartFile(3), t => t.Replace("title:", "titel:", StringComparison.Ordinal));
 
         Assert.False(provider.Reload());
         Assert.Same(before, provider.Current);
-        using var response = await client.GetAsync("/healing-trauma-in-relationship/why-self-work-alone-often-isnt-enough");
+        using var response = await client.GetAsync(Series.PartUrl(3));
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
     }
 
@@ -75,7 +75,7 @@ public sealed class CatalogueProviderTests
     public void Broken_content_stops_start_up_with_a_message_naming_the_file()
     {
         using var folder = new ContentFolder();
-        folder.Edit("healing-trauma-in-relationship/07-what-changes-when-healing-happens-in-relationship.md", t => t.Replace("summary:", "summery:", StringComparison.Ordinal));
+        folder.Edit(Series.PartFile(7), t => t.Replace("summary:", "summery:", StringComparison.Ordinal));
         using var site = new SiteFactory().With("Content:Path", folder.Root);
 
         var error = Assert.Throws<Relational.Site.CannotStartException>(() => site.CreateClient());
@@ -88,8 +88,7 @@ public sealed class CatalogueProviderTests
     [Fact]
     public async Task No_article_or_part_can_take_an_address_the_site_answers_itself()
     {
-        const string ArticleFile = "healing-trauma-in-relationship/article.md";
-        const string PartFile = "healing-trauma-in-relationship/02-trauma-was-formed-in-relationship.md";
+        var partFile = Series.PartFile(2);
         using var folder = new ContentFolder();
         using var site = new SiteFactory().With("Content:Path", folder.Root);
         var client = site.CreateClient();
@@ -108,25 +107,25 @@ public sealed class CatalogueProviderTests
 
         foreach (var address in addresses)
         {
-            folder.Edit(ArticleFile, t => t.Replace("slug: healing-trauma-in-relationship", "slug: " + address, StringComparison.Ordinal));
+            folder.Edit(Series.ArticleFile, t => t.Replace("slug: " + Series.Slug, "slug: " + address, StringComparison.Ordinal));
             Assert.False(provider.Reload(), $"an article could be named {address}");
-            folder.Edit(ArticleFile, t => t.Replace("slug: " + address + "\n", "slug: healing-trauma-in-relationship\n", StringComparison.Ordinal));
+            folder.Edit(Series.ArticleFile, t => t.Replace("slug: " + address + "\n", "slug: " + Series.Slug + "\n", StringComparison.Ordinal));
         }
 
         // A part cannot take the whole article's address either.
-        folder.Edit(PartFile, t => t.Replace("slug: trauma-was-formed-in-relationship", "slug: all", StringComparison.Ordinal));
+        folder.Edit(partFile, t => t.Replace("slug: " + Series.PartSlug(2), "slug: all", StringComparison.Ordinal));
         Assert.False(provider.Reload());
 
         Assert.Same(before, provider.Current);
         Assert.Equal("Your progress", (await client.GetDocumentAsync("/progress")).QuerySelector("h1")!.TextContent);
-        Assert.Equal(before.Articles[0].Title, (await client.GetDocumentAsync("/healing-trauma-in-relationship")).QuerySelector("h1")!.TextContent);
+        Assert.Equal(before.Articles[0].Title, (await client.GetDocumentAsync(Series.Url)).QuerySelector("h1")!.TextContent);
     }
 
     [Fact]
     public void An_article_named_after_a_page_of_the_site_stops_start_up_with_a_message_naming_its_file()
     {
         using var folder = new ContentFolder();
-        folder.Edit("healing-trauma-in-relationship/article.md", t => t.Replace("slug: healing-trauma-in-relationship", "slug: offline", StringComparison.Ordinal));
+        folder.Edit(Series.ArticleFile, t => t.Replace("slug: " + Series.Slug, "slug: offline", StringComparison.Ordinal));
         using var site = new SiteFactory().With("Content:Path", folder.Root);
 
         var error = Assert.Throws<Relational.Site.CannotStartException>(() => site.CreateClient());
@@ -148,7 +147,7 @@ public sealed class CatalogueProviderTests
         var part = await client.GetDocumentAsync("/the-nervous-system-remembers/opening");
 
         Assert.Contains(home.QuerySelectorAll("a"), a => a.GetAttribute("href") == "/the-nervous-system-remembers");
-        Assert.Contains(home.QuerySelectorAll("a"), a => a.GetAttribute("href") == "/healing-trauma-in-relationship");
+        Assert.Contains(home.QuerySelectorAll("a"), a => a.GetAttribute("href") == Series.Url);
         Assert.Contains("Part 1 of 1", part.QuerySelector(".part__position")!.TextContent, StringComparison.Ordinal);
     }
 }

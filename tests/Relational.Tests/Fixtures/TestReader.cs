@@ -10,7 +10,7 @@ namespace Relational.Tests.Fixtures;
 /// </summary>
 public sealed class TestReader(HttpClient client)
 {
-    public static readonly Article Article = ContentLoader.Load(Paths.Content).FindArticle("healing-trauma-in-relationship")!;
+    public static readonly Article Article = ContentLoader.Load(Paths.Content).FindArticle(Series.Slug)!;
 
     public string? Cookie { get; private set; }
 

@@ -16,7 +16,7 @@ namespace Relational.Tests.Performance;
 /// </summary>
 public sealed class PageCacheTests
 {
-    private const string Article = "/healing-trauma-in-relationship";
+    private const string Article = Series.Url;
     private const string Section = Article + "/safety-is-built-not-assumed";
     private const string Text = "Relational safety does not arrive all at once.";
     private const string FinishButton = "I’ve finished this part";
@@ -29,7 +29,7 @@ public sealed class PageCacheTests
     [InlineData("/")]
     [InlineData(Article)]
     [InlineData(Section)]
-    [InlineData(Article + "/all")]
+    [InlineData(Series.WholeUrl)]
     [InlineData("/staying-safe")]
     [InlineData("/preferences")]
     public async Task Every_reading_page_is_served_from_the_cache_and_revalidated_with_its_etag(string path)
@@ -185,7 +185,7 @@ public sealed class PageCacheTests
             Forms.AssertOk(await reader.PostFormAsync("/progress/remember", Forms.Place()));
         }
 
-        Forms.AssertOk(await finished.PostFormAsync("/progress/finished", Forms.Place("safety-is-built-not-assumed")));
+        Forms.AssertOk(await finished.PostFormAsync("/progress/finished", Forms.Place(Series.PartSlug(6))));
 
         // Interleaved, each coding, twice over: whoever asked first, every answer is the asker's own.
         for (var round = 0; round < 2; round++)
@@ -229,7 +229,7 @@ public sealed class PageCacheTests
         using var beforeAgain = await GetAsync(client, Section, "br");
         Assert.NotNull(beforeAgain.Headers.Age);
 
-        content.Edit("healing-trauma-in-relationship/06-safety-is-built-not-assumed.md", text =>
+        content.Edit(Series.PartFile(6), text =>
             text.Replace(Text, "Relational safety arrives slowly, and that is fine.", StringComparison.Ordinal));
         Assert.True(factory.Services.GetRequiredService<CatalogueProvider>().Reload());
 

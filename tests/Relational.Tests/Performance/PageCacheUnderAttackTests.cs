@@ -19,9 +19,8 @@ namespace Relational.Tests.Performance;
 /// </summary>
 public sealed class PageCacheUnderAttackTests
 {
-    private const string Article = "/healing-trauma-in-relationship";
-    private const string Section = Article + "/safety-is-built-not-assumed";
-    private static readonly string[] Pages = ["/", Article, Section, Article + "/all", "/staying-safe", "/preferences"];
+    private static readonly string Section = Series.PartUrl(6);
+    private static readonly string[] Pages = ["/", Series.Url, Section, Series.WholeUrl, "/staying-safe", "/preferences"];
 
     [Fact]
     public async Task Ten_thousand_hostile_addresses_add_no_entry_and_real_pages_still_come_from_the_cache()
@@ -92,7 +91,7 @@ public sealed class PageCacheUnderAttackTests
                 File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
             }
 
-            content.Edit($"copy-{copy}/article.md", text => text.Replace("slug: healing-trauma-in-relationship", $"slug: healing-trauma-in-relationship-{copy}", StringComparison.Ordinal));
+            content.Edit($"copy-{copy}/article.md", text => text.Replace("slug: " + Series.Slug, $"slug: {Series.Slug}-{copy}", StringComparison.Ordinal));
         }
 
         var catalogue = ContentLoader.Load(content.Root);

@@ -19,11 +19,11 @@ public sealed class ProgressStoreCopyTests(PostgreSqlCluster cluster) : IDisposa
         foreach (var key in keys)
         {
             await _sqlite.Store.RememberAsync(key);
-            await _sqlite.Store.RecordOpenedAsync(key, new SectionRef(Forms.Article, "before-we-begin"), null);
+            await _sqlite.Store.RecordOpenedAsync(key, new SectionRef(Forms.Article, Series.PartSlug(1)), null);
         }
 
-        await _sqlite.Store.SavePlaceAsync(keys[1], new SectionRef(Forms.Article, "trauma-was-formed-in-relationship"));
-        await _sqlite.Store.MarkFinishedAsync(keys[2], new SectionRef(Forms.Article, "before-we-begin"));
+        await _sqlite.Store.SavePlaceAsync(keys[1], new SectionRef(Forms.Article, Series.PartSlug(2)));
+        await _sqlite.Store.MarkFinishedAsync(keys[2], new SectionRef(Forms.Article, Series.PartSlug(1)));
         var token = await _sqlite.Store.CreateResumeLinkAsync(keys[3]);
         var connectionString = await cluster.CreateDatabaseAsync();
 

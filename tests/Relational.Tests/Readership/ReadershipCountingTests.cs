@@ -46,7 +46,7 @@ public sealed class ReadershipCountingTests : IDisposable
         void Times(int n, Func<Task> request) => requests.AddRange(Enumerable.Repeat(request, n));
         Times(59, () => Get(Series.PartUrl(3)));
         Times(19, () => Get(Series.Url));
-        Times(9, () => Get(Series.Url + "/all"));
+        Times(9, () => Get(Series.WholeUrl));
         Times(11, () => Get(neutral));
         Times(7, () => Get(Series.PartUrl(3), r => r.Headers.UserAgent.ParseAdd("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)")));
         // Not a page shown to a reader: a HEAD, a script's fetch (the offline copy), a prefetch, a missing page.
@@ -55,7 +55,7 @@ public sealed class ReadershipCountingTests : IDisposable
         Times(5, () => Get(Series.PartUrl(3), r => r.Headers.Add("Sec-Purpose", "prefetch")));
         Times(4, () => Get(Series.Url + "/no-such-part", expected: HttpStatusCode.NotFound));
         // Each page once before the rest, so that the rest can be answered from memory.
-        foreach (var path in new[] { Series.PartUrl(3), Series.Url, Series.Url + "/all", neutral })
+        foreach (var path in new[] { Series.PartUrl(3), Series.Url, Series.WholeUrl, neutral })
         {
             await Get(path);
         }

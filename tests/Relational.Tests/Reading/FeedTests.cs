@@ -62,7 +62,7 @@ public sealed class FeedTests(SiteFactory site) : IClassFixture<SiteFactory>
     public async Task The_feed_s_dates_come_from_the_content_s_front_matter()
     {
         using var content = new ContentFolder();
-        content.Edit("healing-trauma-in-relationship/03-why-self-work-alone-often-isnt-enough.md",
+        content.Edit(Series.PartFile(3),
             text => text.Replace("updated: 2026-11-26", "updated: 2026-12-01", StringComparison.Ordinal));
         using var changed = new SiteFactory().With("Content:Path", content.Root);
 
@@ -140,7 +140,7 @@ public sealed class FeedTests(SiteFactory site) : IClassFixture<SiteFactory>
 
     [Theory]
     [InlineData(Series.Url, FeedUrl)]
-    [InlineData(Series.Url + "/all", FeedUrl)]
+    [InlineData(Series.WholeUrl, FeedUrl)]
     [InlineData(Series.Url + "/safety-is-built-not-assumed", FeedUrl)]
     [InlineData("/", "/feed.xml")]
     public async Task Pages_link_their_feed_for_feed_readers_to_find(string page, string feed)

@@ -15,9 +15,8 @@ namespace Relational.Tests.Reading;
 /// </summary>
 public sealed class PartFragmentsTests
 {
-    private const string Article = "/healing-trauma-in-relationship";
-    private const string Part6 = Article + "/safety-is-built-not-assumed";
-    private const string Part10 = Article + "/a-gentle-invitation";
+    private static readonly string Part6 = Series.PartUrl(6);
+    private static readonly string Part10 = Series.PartUrl(10);
 
     [Fact]
     public async Task A_reader_with_progress_sees_the_same_pause_way_on_and_share_link_as_everyone_else()
@@ -35,7 +34,7 @@ public sealed class PartFragmentsTests
         }
 
         Assert.Contains("You might notice which of these feels most true for you today.", everyone.QuerySelector("aside.pause")!.TextContent);
-        Assert.Equal(Article + "/what-changes-when-healing-happens-in-relationship", everyone.QuerySelector("a[rel=next]")?.GetAttribute("href"));
+        Assert.Equal(Series.PartUrl(7), everyone.QuerySelector("a[rel=next]")?.GetAttribute("href"));
         Assert.Equal("http://localhost" + Part6, everyone.QuerySelector("[data-share-address]")?.GetAttribute("href"));
     }
 
@@ -73,7 +72,7 @@ public sealed class PartFragmentsTests
         Assert.NotNull(middle.QuerySelector("aside.pause"));
         Assert.Null(last.QuerySelector("aside.pause"));
         Assert.Null(last.QuerySelector("a[rel=next]"));
-        Assert.Equal(Article + "/relationship-as-medicine", last.QuerySelector("a[rel=prev]")?.GetAttribute("href"));
+        Assert.Equal(Series.PartUrl(9), last.QuerySelector("a[rel=prev]")?.GetAttribute("href"));
         Assert.Equal("http://localhost" + Part10, last.QuerySelector("[data-share-address]")?.GetAttribute("href"));
     }
 
@@ -86,7 +85,7 @@ public sealed class PartFragmentsTests
         var before = await ReaderPageAsync(client, Part6);
         Assert.Contains("There is no need to decide anything.", before.QuerySelector("aside.pause")!.TextContent);
 
-        content.Edit("healing-trauma-in-relationship/06-safety-is-built-not-assumed.md", text => text
+        content.Edit(Series.PartFile(6), text => text
             .Replace("There is no need to decide anything.", "Nothing needs deciding today.", StringComparison.Ordinal)
             .Replace("title: \"Safety Is Built, Not Assumed\"", "title: \"Safety Is Built Slowly\"", StringComparison.Ordinal));
         Assert.True(factory.Services.GetRequiredService<CatalogueProvider>().Reload());
@@ -96,7 +95,7 @@ public sealed class PartFragmentsTests
         Assert.Contains("Nothing needs deciding today.", pause);
         Assert.DoesNotContain("There is no need to decide anything.", pause);
         // The part before links on with the new title.
-        var previous = await ReaderPageAsync(client, Article + "/why-therapy-can-feel-so-vulnerable");
+        var previous = await ReaderPageAsync(client, Series.PartUrl(5));
         Assert.Contains("Safety Is Built Slowly", previous.QuerySelector("a[rel=next]")!.TextContent);
     }
 

@@ -102,7 +102,7 @@ public sealed class ReadingPagesTests(SiteFactory site) : IClassFixture<SiteFact
         Assert.All(items, item => Assert.Matches("^(under a minute|about \\d+ minutes?)$", item.QuerySelector(".contents__length")!.TextContent.Trim()));
         var begin = page.QuerySelector(".cover__begin a")!;
         Assert.StartsWith("Begin", begin.TextContent, StringComparison.Ordinal);
-        Assert.Equal($"{ArticleUrl}/before-we-begin", begin.GetAttribute("href"));
+        Assert.Equal(Series.PartUrl(1), begin.GetAttribute("href"));
         Assert.Contains("“Create the Whole Human.” — ITClinic", page.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("at any time", page.QuerySelector(".cover__intro")!.TextContent, StringComparison.Ordinal);
         Assert.NotNull(page.GetElementById("contents"));
@@ -137,7 +137,7 @@ public sealed class ReadingPagesTests(SiteFactory site) : IClassFixture<SiteFact
     [Fact]
     public async Task The_whole_article_page_shows_every_part_with_quiet_pauses_between()
     {
-        var page = await site.CreateClient().GetDocumentAsync(ArticleUrl + "/all");
+        var page = await site.CreateClient().GetDocumentAsync(Series.WholeUrl);
 
         Assert.Equal(10, page.QuerySelectorAll(".whole__part").Length);
         var pauses = page.QuerySelectorAll("aside.pause--quiet");
@@ -149,7 +149,7 @@ public sealed class ReadingPagesTests(SiteFactory site) : IClassFixture<SiteFact
     [Fact]
     public async Task Every_page_has_the_footer_attribution_and_an_exit_link()
     {
-        var page = await site.CreateClient().GetDocumentAsync(ArticleUrl + "/relationship-as-medicine");
+        var page = await site.CreateClient().GetDocumentAsync(Series.PartUrl(9));
 
         Assert.Contains("“Create the Whole Human.” — ITClinic", page.QuerySelector("footer")!.TextContent, StringComparison.Ordinal);
         var exit = page.QuerySelector("a[data-exit-link]")!;
@@ -162,7 +162,7 @@ public sealed class ReadingPagesTests(SiteFactory site) : IClassFixture<SiteFact
     [Fact]
     public async Task Nothing_about_the_pause_moves_on_by_itself()
     {
-        var html = await site.CreateClient().GetStringAsync(ArticleUrl + "/before-we-begin");
+        var html = await site.CreateClient().GetStringAsync(Series.PartUrl(1));
 
         Assert.DoesNotContain("http-equiv=\"refresh\"", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("<dialog", html, StringComparison.OrdinalIgnoreCase);
@@ -188,11 +188,11 @@ public sealed class ReadingPagesTests(SiteFactory site) : IClassFixture<SiteFact
 
     [Theory]
     [InlineData("/..%2f..%2fetc%2fpasswd")]
-    [InlineData("/healing-trauma-in-relationship/..%2f..%2fappsettings.json")]
-    [InlineData("/healing-trauma-in-relationship/%2e%2e/%2e%2e/Program.cs")]
-    [InlineData("/healing-trauma-in-relationship/%C0%AE%C0%AE")]
-    [InlineData("/healing-trauma-in-relationship/%252e%252e%252f")]
-    [InlineData("/healing-trauma-in-relationship/..\\..\\web.config")]
+    [InlineData(Series.Url + "/..%2f..%2fappsettings.json")]
+    [InlineData(Series.Url + "/%2e%2e/%2e%2e/Program.cs")]
+    [InlineData(Series.Url + "/%C0%AE%C0%AE")]
+    [InlineData(Series.Url + "/%252e%252e%252f")]
+    [InlineData(Series.Url + "/..\\..\\web.config")]
     [InlineData("/%F0%9F%98%80")]
     public async Task Hostile_paths_get_a_4xx_never_a_5xx_or_a_file(string path)
     {

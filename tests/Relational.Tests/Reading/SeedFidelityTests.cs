@@ -9,15 +9,13 @@ namespace Relational.Tests.Reading;
 /// </summary>
 public sealed class SeedFidelityTests(SiteFactory site) : IClassFixture<SiteFactory>
 {
-    private const string ArticleUrl = Series.Url;
-
     private static readonly Seed Article = Seed.Published;
 
     [Fact]
     public async Task Each_part_page_holds_exactly_its_seed_lines_in_order_as_paragraphs_and_list_items()
     {
         var client = site.CreateClient();
-        var cover = await client.GetDocumentAsync(ArticleUrl);
+        var cover = await client.GetDocumentAsync(Series.Url);
         Assert.Equal(Article.Title, cover.QuerySelector("h1")!.TextContent.Trim());
         var partLinks = cover.QuerySelectorAll(".contents a").Select(a => a.GetAttribute("href")!).ToList();
         Assert.Equal(Article.Parts.Count, partLinks.Count);
@@ -38,7 +36,7 @@ public sealed class SeedFidelityTests(SiteFactory site) : IClassFixture<SiteFact
     [Fact]
     public async Task The_whole_article_page_holds_every_seed_line_in_order()
     {
-        var page = await site.CreateClient().GetDocumentAsync(ArticleUrl + "/all");
+        var page = await site.CreateClient().GetDocumentAsync(Series.WholeUrl);
 
         var served = page.QuerySelectorAll(".whole__part .prose").SelectMany(Blocks).ToList();
 
@@ -49,7 +47,7 @@ public sealed class SeedFidelityTests(SiteFactory site) : IClassFixture<SiteFact
     [Fact]
     public async Task Typography_of_the_seed_is_kept()
     {
-        var html = await site.CreateClient().GetStringAsync(ArticleUrl + "/a-gentle-invitation");
+        var html = await site.CreateClient().GetStringAsync(Series.PartUrl(10));
 
         Assert.Contains("If you’ve tried to heal through insight, willpower, or solitude—and still feel something unmet—there is nothing wrong with you.", html, StringComparison.Ordinal);
     }

@@ -13,9 +13,9 @@ public sealed class BrowserRequestTests(LiveSite site) : IClassFixture<LiveSite>
 {
     [Theory]
     [InlineData("/")]
-    [InlineData("/healing-trauma-in-relationship")]
-    [InlineData("/healing-trauma-in-relationship/safety-is-built-not-assumed")]
-    [InlineData("/healing-trauma-in-relationship/all")]
+    [InlineData(Series.Url)]
+    [InlineData(Series.Url + "/safety-is-built-not-assumed")]
+    [InlineData(Series.WholeUrl)]
     [InlineData("/progress")]
     [InlineData("/staying-safe")]
     public async Task A_page_makes_no_request_to_another_origin(string path)

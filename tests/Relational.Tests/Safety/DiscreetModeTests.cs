@@ -8,12 +8,12 @@ namespace Relational.Tests.Safety;
 /// </summary>
 public sealed class DiscreetModeTests(SiteFactory site) : IClassFixture<SiteFactory>
 {
-    private const string Part = "/healing-trauma-in-relationship/safety-is-built-not-assumed";
+    private const string Part = Series.Url + "/safety-is-built-not-assumed";
 
     [Theory]
     [InlineData(Part)]
-    [InlineData("/healing-trauma-in-relationship")]
-    [InlineData("/healing-trauma-in-relationship/all")]
+    [InlineData(Series.Url)]
+    [InlineData(Series.WholeUrl)]
     [InlineData("/")]
     [InlineData("/staying-safe")]
     public async Task A_discreet_link_gives_a_neutral_title_and_no_description(string path)
@@ -28,7 +28,7 @@ public sealed class DiscreetModeTests(SiteFactory site) : IClassFixture<SiteFact
         Assert.Null(page.QuerySelector("meta[property='og:description']"));
         Assert.Null(page.QuerySelector("meta[property='og:site_name']"));
         var head = page.Head!.OuterHtml;
-        Assert.DoesNotContain("trauma", head.Replace("healing-trauma-in-relationship", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("trauma", head.Replace(Series.Slug, "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

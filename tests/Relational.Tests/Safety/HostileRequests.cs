@@ -33,8 +33,8 @@ public static class HostileRequests
     public const string FormPath = "/progress/finished";
     private const string Form = "application/x-www-form-urlencoded";
     private const string SameSite = "Sec-Fetch-Site: same-origin";
-    private const string Part = "/healing-trauma-in-relationship/safety-is-built-not-assumed";
-    private const string Cover = "/healing-trauma-in-relationship";
+    private static readonly string Part = Series.PartUrl(6);
+    private const string Cover = Series.Url;
     private const string ForgedId = "0123456789abcdef0123456789abcdef";
     private const string ForgedToken = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 

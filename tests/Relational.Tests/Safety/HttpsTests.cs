@@ -106,7 +106,7 @@ public sealed class HttpsTests
         using var site = new HttpsSite();
         using var client = site.CreateTlsClient();
 
-        using var page = await client.GetAsync("/healing-trauma-in-relationship");
+        using var page = await client.GetAsync(Series.Url);
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("max-age=31536000", SafetyAssert.Reader(page)("Strict-Transport-Security"));
@@ -131,7 +131,7 @@ public sealed class HttpsTests
         var proxy = IPAddress.Loopback;
         using var site = new LiveSite();
         site.With("Safety:TrustedProxies:0", proxy.ToString());
-        const string body = "article=healing-trauma-in-relationship";
+        const string body = "article=" + Series.Slug;
         var request =
             $"POST /progress/remember HTTP/1.1\r\nHost: 127.0.0.1:{site.Port}\r\nContent-Type: application/x-www-form-urlencoded\r\n" +
             $"Sec-Fetch-Site: same-origin\r\nX-Forwarded-For: 198.51.100.7\r\nX-Forwarded-Proto: https\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}";
@@ -151,11 +151,11 @@ public sealed class HttpsTests
         var proxy = IPAddress.Parse("127.0.0.2");
         using var site = new LiveSite();
         site.With("Site:PublicOrigin", "https://reading.example.org");
-        const string body = "article=healing-trauma-in-relationship";
+        const string body = "article=" + Series.Slug;
         var optIn =
             $"POST /progress/remember HTTP/1.1\r\nHost: reading.example.org\r\nContent-Type: application/x-www-form-urlencoded\r\n" +
             $"Sec-Fetch-Site: same-origin\r\n{forwardedProto}Content-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}";
-        var page = $"GET /healing-trauma-in-relationship HTTP/1.1\r\nHost: reading.example.org\r\n{forwardedProto}Connection: close\r\n\r\n";
+        var page = $"GET {Series.Url} HTTP/1.1\r\nHost: reading.example.org\r\n{forwardedProto}Connection: close\r\n\r\n";
 
         var response = await site.SendRawAsync(optIn, proxy);
         var read = await site.SendRawAsync(page, proxy);

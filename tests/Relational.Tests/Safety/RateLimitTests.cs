@@ -11,7 +11,7 @@ public sealed class RateLimitTests
         "Sec-Fetch-Site: same-origin\r\nContent-Length: 3\r\nConnection: close\r\n\r\na=1";
 
     private static string Get(int port) =>
-        $"GET /healing-trauma-in-relationship HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n";
+        $"GET {Series.Url} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n";
 
     [Fact]
     public async Task Posts_beyond_the_limit_get_429_with_Retry_After_and_the_calm_page()

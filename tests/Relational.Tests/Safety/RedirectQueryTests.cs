@@ -16,7 +16,7 @@ public sealed class RedirectQueryTests : IDisposable
 
     public void Dispose() => _site.Dispose();
 
-    public static TheoryData<string> Addresses() => ["/STAYING-SAFE", "/HEALING-TRAUMA-IN-RELATIONSHIP", "/healing-trauma-in-relationship/"];
+    public static TheoryData<string> Addresses() => ["/STAYING-SAFE", "/HEALING-TRAUMA-IN-RELATIONSHIP", Series.Url + "/"];
 
     [Theory]
     [MemberData(nameof(Addresses))]

@@ -10,13 +10,13 @@ namespace Relational.Tests.Safety;
 /// <summary>Every kind of response carries the same protective headers, and no server banner.</summary>
 public sealed class SecurityHeaderTests(SiteFactory site) : IClassFixture<SiteFactory>
 {
-    private const string Part = "/healing-trauma-in-relationship/safety-is-built-not-assumed";
+    private static readonly string Part = Series.PartUrl(6);
 
     public static TheoryData<string, string, int> Responses => new()
     {
         { "a page", "/", 200 },
         { "a part", Part, 200 },
-        { "the whole article", "/healing-trauma-in-relationship/all", 200 },
+        { "the whole article", Series.WholeUrl, 200 },
         { "a static file", "/favicon.svg", 200 },
         { "the health check", "/healthz", 200 },
         { "not found", "/nothing-here", 404 },

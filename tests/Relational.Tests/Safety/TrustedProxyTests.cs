@@ -19,7 +19,7 @@ public sealed class TrustedProxyTests
         $"Sec-Fetch-Site: same-origin\r\nX-Forwarded-For: {forwardedFor}\r\nContent-Length: 3\r\nConnection: close\r\n\r\na=1";
 
     private static string GetOverHttps(int port) =>
-        $"GET /healing-trauma-in-relationship HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Forwarded-Proto: https\r\nConnection: close\r\n\r\n";
+        $"GET {Series.Url} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Forwarded-Proto: https\r\nConnection: close\r\n\r\n";
 
     [Fact]
     public async Task Through_a_trusted_proxy_each_reader_has_their_own_allowance()

@@ -44,7 +44,7 @@ public sealed partial class LogIdsTests
         {
             using var client = site.CreateLiveClient();
             // A missing part: its line is written at the default levels (a page read that went well is not).
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/healing-trauma-in-relationship/no-such-part");
+            using var request = new HttpRequestMessage(HttpMethod.Get, Series.Url + "/no-such-part");
             request.Headers.Add("traceparent", $"00-{ClientTrace}-00f067aa0ba902b7-01");
             using var response = await client.SendAsync(request);
             Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);

@@ -32,7 +32,7 @@ public sealed class RequestLogTests : IDisposable
             first.Dispose();
 
             using var client = second.CreateLiveClient();
-            using var response = await client.GetAsync("/healing-trauma-in-relationship/no-such-part");
+            using var response = await client.GetAsync(Series.Url + "/no-such-part");
             Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
 
             // The line is written after the answer, through a background batch: wait for it (bounded),

@@ -15,7 +15,7 @@ namespace Relational.Tests.Site;
 public sealed partial class ShippedConfigurationTests : IDisposable
 {
     private const string Origin = "https://reading.example.org";
-    private const string Part = "/" + Series.Slug + "/safety-is-built-not-assumed";
+    private static readonly string Part = Series.PartUrl(6);
 
     private readonly SiteProcesses _sites = new();
 
