@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
 using Relational.Progress;
 
 namespace Relational.Tests.Progress;
@@ -10,7 +11,7 @@ public sealed class SqliteReadingProgressStoreTests : ReadingProgressStoreContra
 
     protected override IReadingProgressStore Store => _temp.Store;
 
-    protected override TestClock Clock => _temp.Clock;
+    protected override FakeTimeProvider Clock => _temp.Clock;
 
     protected override long Count(string table) => _temp.Count(table);
 
@@ -52,7 +53,7 @@ public sealed class SqliteReadingProgressStoreTests : ReadingProgressStoreContra
 
         Assert.Contains("newer", refused.Message);
         Assert.Equal(before, await File.ReadAllBytesAsync(_temp.DatabasePath));
-        Assert.Equal(1, _temp.Logger.Errors);
+        Assert.Equal(1, _temp.Logger.Errors());
     }
 
     [Fact]
@@ -64,24 +65,24 @@ public sealed class SqliteReadingProgressStoreTests : ReadingProgressStoreContra
         for (var i = 0; i < 3; i++)
         {
             // Each try after the back-off, so each one reaches the file again.
-            _temp.Clock.Now += TimeSpan.FromSeconds(3);
+            _temp.Clock.Advance(TimeSpan.FromSeconds(3));
             await Assert.ThrowsAsync<ProgressUnavailableException>(() => Store.RememberAsync(ReaderKey.New()));
         }
 
-        Assert.Equal(1, _temp.Logger.Errors);
-        Assert.Contains(_temp.Logger.Messages, m => m.Contains("cannot be stored"));
+        Assert.Equal(1, _temp.Logger.Errors());
+        Assert.Contains(_temp.Logger.Messages(), m => m.Contains("cannot be stored"));
 
         // Fixed, but a fault was just seen: for the back-off the store does not try the file again.
         File.Delete(_temp.DatabasePath);
         await Assert.ThrowsAsync<ProgressUnavailableException>(() => Store.RememberAsync(ReaderKey.New()));
         Assert.False(File.Exists(_temp.DatabasePath));
 
-        _temp.Clock.Now += new ProgressOptions().FaultBackOff;
+        _temp.Clock.Advance(new ProgressOptions().FaultBackOff);
         var key = ReaderKey.New();
         await Store.RememberAsync(key);
         Assert.NotNull(await Store.FindAsync(key));
-        Assert.Contains(_temp.Logger.Messages, m => m.Contains("works again"));
-        Assert.Equal(1, _temp.Logger.Errors);
+        Assert.Contains(_temp.Logger.Messages(), m => m.Contains("works again"));
+        Assert.Equal(1, _temp.Logger.Errors());
     }
 
     [Fact]
@@ -92,9 +93,9 @@ public sealed class SqliteReadingProgressStoreTests : ReadingProgressStoreContra
         using var temp = new TempStore(Path.Combine(blocker, "progress.db"));
 
         await Assert.ThrowsAsync<ProgressUnavailableException>(() => temp.Store.RememberAsync(ReaderKey.New()));
-        temp.Clock.Now += TimeSpan.FromMinutes(1);
+        temp.Clock.Advance(TimeSpan.FromMinutes(1));
         await Assert.ThrowsAsync<ProgressUnavailableException>(() => temp.Store.PurgeIdleAsync());
-        Assert.Equal(1, temp.Logger.Errors);
+        Assert.Equal(1, temp.Logger.Errors());
     }
 
     [Fact]
@@ -155,7 +156,7 @@ public sealed class SqliteReadingProgressStoreTests : ReadingProgressStoreContra
             Assert.True(started.Elapsed < TimeSpan.FromSeconds(3), $"a page view waited {started.Elapsed} for the lock");
         }
 
-        temp.Clock.Now += new ProgressOptions().FaultBackOff;
+        temp.Clock.Advance(new ProgressOptions().FaultBackOff);
 
         // A save the reader asked for outlasts a lock held for two seconds.
         var held = HoldTheWriteLock(temp.DatabasePath);
@@ -168,7 +169,7 @@ public sealed class SqliteReadingProgressStoreTests : ReadingProgressStoreContra
         await release;
 
         Assert.NotNull(await temp.Store.RecordOpenedAsync(reader, Part2, Part1));
-        Assert.Equal(1, temp.Logger.Errors);
+        Assert.Equal(1, temp.Logger.Errors());
     }
 
     [Fact]
@@ -179,7 +180,7 @@ public sealed class SqliteReadingProgressStoreTests : ReadingProgressStoreContra
         await temp.Store.RememberAsync(reader);
         using var held = HoldTheWriteLock(temp.DatabasePath);
         await Assert.ThrowsAsync<ProgressUnavailableException>(() => temp.Store.RecordOpenedAsync(reader, Part1, null));
-        temp.Clock.Now += new ProgressOptions().FaultBackOff;
+        temp.Clock.Advance(new ProgressOptions().FaultBackOff);
 
         // Starting afresh looks at the file's schema and mode; an up-to-date file needs no lock for that.
         var started = System.Diagnostics.Stopwatch.StartNew();
@@ -200,7 +201,7 @@ public sealed class SqliteReadingProgressStoreTests : ReadingProgressStoreContra
         await temp.Store.RememberAsync(reader);
         var held = HoldTheWriteLock(temp.DatabasePath);
         await Assert.ThrowsAsync<ProgressUnavailableException>(() => temp.Store.RecordOpenedAsync(reader, Part1, null));
-        temp.Clock.Now += new ProgressOptions().FaultBackOff;
+        temp.Clock.Advance(new ProgressOptions().FaultBackOff);
 
         // The next view tries the store again, but its page is served without waiting for the lock,
         // and so is every view while that try is under way.
@@ -213,8 +214,8 @@ public sealed class SqliteReadingProgressStoreTests : ReadingProgressStoreContra
         held.Dispose();
         var progress = await EventuallyAsync(async () => await temp.Store.FindAsync(reader) is { } found && found.Sections.Any(s => s.Part == Part2) ? found : null);
         Assert.DoesNotContain(progress.Sections, s => s.Part == Part3);
-        Assert.Equal(1, temp.Logger.Errors);
-        Assert.Contains(temp.Logger.Messages, m => m.Contains("works again", StringComparison.Ordinal));
+        Assert.Equal(1, temp.Logger.Errors());
+        Assert.Contains(temp.Logger.Messages(), m => m.Contains("works again", StringComparison.Ordinal));
         Assert.NotNull(await temp.Store.RecordOpenedAsync(reader, Part3, Part2));
     }
 
@@ -243,15 +244,15 @@ public sealed class SqliteReadingProgressStoreTests : ReadingProgressStoreContra
         await Assert.ThrowsAsync<ProgressUnavailableException>(() => Store.RecordOpenedAsync(reader, Part1, null));
 
         // The lock is only for writing: reading goes on, and says nothing about whether writes work.
-        _temp.Clock.Now += new ProgressOptions().FaultBackOff;
+        _temp.Clock.Advance(new ProgressOptions().FaultBackOff);
         Assert.NotNull(await Store.FindAsync(reader));
-        _temp.Clock.Now += new ProgressOptions().FaultBackOff;
+        _temp.Clock.Advance(new ProgressOptions().FaultBackOff);
         await Assert.ThrowsAsync<ProgressUnavailableException>(() => Store.RecordOpenedAsync(reader, Part1, null));
-        Assert.Equal(1, _temp.Logger.Errors);
-        Assert.DoesNotContain(_temp.Logger.Messages, m => m.Contains("works again", StringComparison.Ordinal));
+        Assert.Equal(1, _temp.Logger.Errors());
+        Assert.DoesNotContain(_temp.Logger.Messages(), m => m.Contains("works again", StringComparison.Ordinal));
 
         held.Dispose();
-        _temp.Clock.Now += new ProgressOptions().FaultBackOff;
+        _temp.Clock.Advance(new ProgressOptions().FaultBackOff);
         // The last view's try may still be waiting for the lock; one of the next views records.
         await EventuallyAsync(async () =>
         {
@@ -264,7 +265,7 @@ public sealed class SqliteReadingProgressStoreTests : ReadingProgressStoreContra
                 return null;
             }
         });
-        Assert.Contains(_temp.Logger.Messages, m => m.Contains("works again", StringComparison.Ordinal));
+        Assert.Contains(_temp.Logger.Messages(), m => m.Contains("works again", StringComparison.Ordinal));
     }
 
     /// <summary>A connection of its own, as another process's, holding the write lock until disposed.</summary>

@@ -34,12 +34,12 @@ public sealed class ReadershipStoreTests : IDisposable
     {
         var counts = Counts();
         using var writer = Writer(counts);
-        _temp.Clock.Now = new DateTimeOffset(2026, 3, 1, 23, 59, 59, TimeSpan.Zero);
+        _temp.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 1, 23, 59, 59, TimeSpan.Zero));
         counts.Add(Part);
         counts.Add(Part);
         Assert.True(await writer.WriteAsync(CancellationToken.None));
         counts.Add(Part);
-        _temp.Clock.Now = _temp.Clock.Now.AddSeconds(2);
+        _temp.Clock.Advance(TimeSpan.FromSeconds(2));
         counts.Add(Part);
         counts.Add(Tally.OfSite(Measure.ProgressOptIns));
         Assert.True(await writer.WriteAsync(CancellationToken.None));
@@ -67,7 +67,7 @@ public sealed class ReadershipStoreTests : IDisposable
         Assert.False(await writer.WriteAsync(CancellationToken.None));
 
         restore();
-        _temp.Clock.Now = _temp.Clock.Now.AddMinutes(1);
+        _temp.Clock.Advance(TimeSpan.FromMinutes(1));
         Assert.True(await writer.WriteAsync(CancellationToken.None));
         Assert.Equal(2, Assert.Single(await StoredAsync()).Count);
     }
@@ -75,7 +75,7 @@ public sealed class ReadershipStoreTests : IDisposable
     [Fact]
     public async Task Days_older_than_the_retention_are_deleted_at_start_up()
     {
-        var today = DateOnly.FromDateTime(_temp.Clock.Now.UtcDateTime);
+        var today = DateOnly.FromDateTime(_temp.Clock.GetUtcNow().UtcDateTime);
         await _temp.Store.AddCountsAsync([.. new[] { -401, -400, -1 }.Select(d => new DailyCount(today.AddDays(d), Part, 7))]);
         using var writer = Writer(Counts(), retentionDays: 400);
 

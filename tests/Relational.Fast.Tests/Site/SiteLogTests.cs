@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using Relational.Site;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -86,7 +87,7 @@ public sealed class SiteLogTests
     public void A_flood_of_one_error_writes_its_stack_trace_once_and_then_how_many_times_it_happened()
     {
         var output = new RecordingStream();
-        var clock = new Clock();
+        var clock = new FakeTimeProvider();
         var log = Logger(output, maxQueued: 100_000, gathering: TimeSpan.FromMilliseconds(10), clock);
 
         for (var i = 0; i < 10_000; i++)
@@ -95,7 +96,7 @@ public sealed class SiteLogTests
         }
 
         log.Write(Error("/"));
-        clock.Now += SiteLog.RepeatWindow;
+        clock.Advance(SiteLog.RepeatWindow);
         log.Write(Line(1));
         SpinWait.SpinUntil(() => output.Lines().Any(line => line.Contains("\"Repeats\":9999", StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
         log.Write(Error(Series.Url + "/{part}"));
@@ -130,13 +131,6 @@ public sealed class SiteLogTests
     }
 
     private static readonly MessageTemplate ErrorTemplate = new MessageTemplateParser().Parse("An unhandled exception has occurred while executing the request.");
-
-    private sealed class Clock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = DateTimeOffset.UnixEpoch;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
 
     private static int Number(string line) =>
         int.Parse(line.Split("\"Number\":")[1].TrimEnd('}'), System.Globalization.CultureInfo.InvariantCulture);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Relational.Progress;
 using Relational.Tests.Fixtures;
@@ -12,11 +14,11 @@ public sealed class PostgreSqlReadingProgressStoreTests(PostgreSqlCluster cluste
 
     private string _connectionString = "";
 
-    public CountingLogger<PostgreSqlReadingProgressStore> Logger { get; } = new();
+    public FakeLogger<PostgreSqlReadingProgressStore> Logger { get; } = new();
 
     protected override IReadingProgressStore Store => _store;
 
-    protected override TestClock Clock { get; } = new();
+    protected override FakeTimeProvider Clock { get; } = new(TempStore.ClockStart);
 
     public async Task InitializeAsync()
     {
@@ -53,7 +55,7 @@ public sealed class PostgreSqlReadingProgressStoreTests(PostgreSqlCluster cluste
 
         Assert.Equal(1L, Scalar("SELECT count(*) FROM progress_schema WHERE version = 1"));
         Assert.Equal(4L, Scalar("SELECT count(*) FROM readers"));
-        Assert.Equal(0, Logger.Errors);
+        Assert.Equal(0, Logger.Errors());
     }
 
     [Fact]
@@ -98,7 +100,7 @@ public sealed class PostgreSqlReadingProgressStoreTests(PostgreSqlCluster cluste
         await cluster.StopAsync();
         await cluster.StartAsync();
         // The store's pooled connections died with the server: the next call starts afresh.
-        Clock.Now += new ProgressOptions().FaultBackOff;
+        Clock.Advance(new ProgressOptions().FaultBackOff);
         NpgsqlConnection.ClearAllPools();
     }
 
@@ -107,7 +109,7 @@ public sealed class PostgreSqlReadingProgressStoreTests(PostgreSqlCluster cluste
     {
         var idle = ReaderKey.New();
         await _store.RememberAsync(idle);
-        Clock.Now += TimeSpan.FromDays(400);
+        Clock.Advance(TimeSpan.FromDays(400));
 
         // Another instance is in the middle of its purge: it holds the lock.
         await using var other = new NpgsqlConnection(_connectionString);
@@ -139,7 +141,7 @@ public sealed class PostgreSqlReadingProgressStoreTests(PostgreSqlCluster cluste
             var started = System.Diagnostics.Stopwatch.StartNew();
             for (var i = 0; i < 3; i++)
             {
-                Clock.Now += TimeSpan.FromSeconds(3);
+                Clock.Advance(TimeSpan.FromSeconds(3));
                 await Assert.ThrowsAsync<ProgressUnavailableException>(() => _store.RecordOpenedAsync(key, Part2, Part1));
             }
 
@@ -150,7 +152,7 @@ public sealed class PostgreSqlReadingProgressStoreTests(PostgreSqlCluster cluste
             }
 
             Assert.True(started.Elapsed < TimeSpan.FromSeconds(15), $"took {started.Elapsed}");
-            Assert.Equal(1, Logger.Errors);
+            Assert.Equal(1, Logger.Errors());
         }
         finally
         {
@@ -161,9 +163,9 @@ public sealed class PostgreSqlReadingProgressStoreTests(PostgreSqlCluster cluste
 
         Assert.Equal(SectionState.Finished, progress!.Sections.Single(s => s.Part == Part1).State);
         Assert.Equal(SectionState.Started, progress.Sections.Single(s => s.Part == Part2).State);
-        Assert.Contains(Logger.Messages, m => m.Contains("works again"));
-        Assert.Equal(1, Logger.Errors);
-        Assert.DoesNotContain(Logger.Messages, m => m.Contains("Password", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(Logger.Messages(), m => m.Contains("works again"));
+        Assert.Equal(1, Logger.Errors());
+        Assert.DoesNotContain(Logger.Messages(), m => m.Contains("Password", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>
@@ -176,7 +178,7 @@ public sealed class PostgreSqlReadingProgressStoreTests(PostgreSqlCluster cluste
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
-            Clock.Now += TimeSpan.FromSeconds(3);
+            Clock.Advance(TimeSpan.FromSeconds(3));
             try
             {
                 return await _store.RecordOpenedAsync(key, opened, previous);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
 using Relational.Progress;
 using Relational.Tests.Fixtures;
@@ -29,7 +30,7 @@ public sealed class ProgressStoreCopyTests(PostgreSqlCluster cluster) : IDisposa
 
         Assert.Equal(5, await ProgressStoreCopy.CopyAsync(_sqlite.DatabasePath, connectionString));
 
-        await using var postgres = new PostgreSqlReadingProgressStore(connectionString, new ProgressOptions(), _sqlite.Clock, new CountingLogger<PostgreSqlReadingProgressStore>());
+        await using var postgres = new PostgreSqlReadingProgressStore(connectionString, new ProgressOptions(), _sqlite.Clock, new FakeLogger<PostgreSqlReadingProgressStore>());
         foreach (var key in keys)
         {
             Assert.Equal(await _sqlite.Store.FindAsync(key), await postgres.FindAsync(key), ReaderProgressComparer.Instance);

@@ -31,15 +31,15 @@ public sealed class SqliteSharedMemoryTests : IDisposable
             var refused = await Assert.ThrowsAsync<ProgressUnavailableException>(() => Store.RememberAsync(ReaderKey.New()));
 
             Assert.Contains("-shm", refused.Message);
-            Assert.Equal(1, _temp.Logger.Errors);
-            Assert.Contains(_temp.Logger.Messages, m => m.Contains("cannot be stored"));
+            Assert.Equal(1, _temp.Logger.Errors());
+            Assert.Contains(_temp.Logger.Messages(), m => m.Contains("cannot be stored"));
         }
         finally
         {
             await Tool.RunAsync("chattr", ["-i", sharedMemory], TimeSpan.FromSeconds(10));
         }
 
-        _temp.Clock.Now += TimeSpan.FromMinutes(1);
+        _temp.Clock.Advance(TimeSpan.FromMinutes(1));
         var key = ReaderKey.New();
         await Store.RememberAsync(key);
         Assert.NotNull(await Store.FindAsync(key));

@@ -2,44 +2,19 @@ using System.Net;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Relational.Progress;
 
 namespace Relational.Tests.Progress;
 
-/// <summary>A clock the test moves by hand.</summary>
-public sealed class TestClock : TimeProvider
+/// <summary>What a component logged, as the tests ask it.</summary>
+public static class FakeLogs
 {
-    public DateTimeOffset Now { get; set; } = new(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
+    public static int Errors(this FakeLogger logger) => logger.Collector.GetSnapshot().Count(r => r.Level >= LogLevel.Error);
 
-    public override DateTimeOffset GetUtcNow() => Now;
-}
-
-/// <summary>Counts what a component logs, by level.</summary>
-public sealed class CountingLogger<T> : ILogger<T>
-{
-    private int _errors;
-
-    public int Errors => _errors;
-
-    public List<string> Messages { get; } = [];
-
-    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-    {
-        if (logLevel >= LogLevel.Error)
-        {
-            Interlocked.Increment(ref _errors);
-        }
-
-        lock (Messages)
-        {
-            Messages.Add(formatter(state, exception));
-        }
-    }
+    public static IEnumerable<string> Messages(this FakeLogger logger) => logger.Collector.GetSnapshot().Select(r => r.Message);
 }
 
 /// <summary>A store on a real SQLite file in its own temporary folder.</summary>
@@ -60,9 +35,12 @@ public sealed class TempStore : IDisposable
 
     public string DatabasePath { get; }
 
-    public TestClock Clock { get; } = new();
+    /// <summary>Where every store test's clock starts; the test moves it by hand.</summary>
+    public static DateTimeOffset ClockStart { get; } = new(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
 
-    public CountingLogger<SqliteReadingProgressStore> Logger { get; } = new();
+    public FakeTimeProvider Clock { get; } = new(ClockStart);
+
+    public FakeLogger<SqliteReadingProgressStore> Logger { get; } = new();
 
     public SqliteReadingProgressStore Store { get; }
 

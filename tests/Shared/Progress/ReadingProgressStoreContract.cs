@@ -1,5 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Relational.Progress;
 
 namespace Relational.Tests.Progress;
@@ -16,7 +18,7 @@ public abstract class ReadingProgressStoreContract
 
     protected abstract IReadingProgressStore Store { get; }
 
-    protected abstract TestClock Clock { get; }
+    protected abstract FakeTimeProvider Clock { get; }
 
     /// <summary>Rows in one of <see cref="Database.Tables"/>, counted straight in the database.</summary>
     protected abstract long Count(string table);
@@ -36,7 +38,7 @@ public abstract class ReadingProgressStoreContract
         Assert.Empty(progress.Sections);
         Assert.Null(progress.SavedPlace);
         Assert.Equal(1, progress.Devices);
-        Assert.Equal(Clock.Now, progress.CreatedAt);
+        Assert.Equal(Clock.GetUtcNow(), progress.CreatedAt);
     }
 
     [Fact]
@@ -63,13 +65,13 @@ public abstract class ReadingProgressStoreContract
         await Store.RememberAsync(key);
 
         await Store.RecordOpenedAsync(key, Part1, null);
-        Clock.Now += TimeSpan.FromMinutes(3);
+        Clock.Advance(TimeSpan.FromMinutes(3));
         var progress = await Store.RecordOpenedAsync(key, Part2, Part1);
 
         Assert.NotNull(progress);
         Assert.Equal(SectionState.Finished, progress.Sections.Single(s => s.Part == Part1).State);
         Assert.Equal(SectionState.Started, progress.Sections.Single(s => s.Part == Part2).State);
-        Assert.Equal(Clock.Now, progress.LastActiveAt);
+        Assert.Equal(Clock.GetUtcNow(), progress.LastActiveAt);
     }
 
     [Fact]
@@ -102,12 +104,12 @@ public abstract class ReadingProgressStoreContract
         await Store.RememberAsync(key);
 
         await Store.SavePlaceAsync(key, Part2);
-        Clock.Now += TimeSpan.FromSeconds(5);
+        Clock.Advance(TimeSpan.FromSeconds(5));
         await Store.SavePlaceAsync(key, Part3);
 
         var progress = await Store.FindAsync(key);
         Assert.Equal(Part3, progress!.SavedPlace!.Part);
-        Assert.Equal(Clock.Now, progress.SavedPlace.SavedAt);
+        Assert.Equal(Clock.GetUtcNow(), progress.SavedPlace.SavedAt);
     }
 
     [Fact]
@@ -226,10 +228,10 @@ public abstract class ReadingProgressStoreContract
         var idle = ReaderKey.New();
         await Store.RememberAsync(idle);
         await Store.RecordOpenedAsync(idle, Part1, null);
-        Clock.Now += TimeSpan.FromDays(200);
+        Clock.Advance(TimeSpan.FromDays(200));
         var active = ReaderKey.New();
         await Store.RememberAsync(active);
-        Clock.Now += TimeSpan.FromDays(166);
+        Clock.Advance(TimeSpan.FromDays(166));
 
         Assert.Equal(1, await Store.PurgeIdleAsync());
 
@@ -244,12 +246,12 @@ public abstract class ReadingProgressStoreContract
     {
         var idle = ReaderKey.New();
         await Store.RememberAsync(idle);
-        Clock.Now += TimeSpan.FromDays(400);
+        Clock.Advance(TimeSpan.FromDays(400));
         using var purge = new ProgressPurgeService(
             Store,
             Microsoft.Extensions.Options.Options.Create(new ProgressOptions { RetentionDays = 365 }),
             Clock,
-            new CountingLogger<ProgressPurgeService>());
+            new FakeLogger<ProgressPurgeService>());
 
         await purge.StartAsync(CancellationToken.None);
         for (var i = 0; i < 200 && Count("readers") > 0; i++)
