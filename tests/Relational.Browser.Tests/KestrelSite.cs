@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Relational.Site;
+using Relational.Tests;
 using Relational.Tests.Sites;
 
 namespace Relational.Browser.Tests;
@@ -15,7 +16,7 @@ internal sealed class KestrelSite : WebApplicationFactory<Program>
 {
     private readonly string _exitUrl;
     private readonly IReadOnlyDictionary<string, string> _settings;
-    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("relational-browser-").FullName;
+    private readonly ScratchFolder _data = new("relational-browser-");
 
     public KestrelSite(string exitUrl, IReadOnlyDictionary<string, string>? settings = null)
     {
@@ -31,7 +32,7 @@ internal sealed class KestrelSite : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Content:WatchForChanges", "false");
-        builder.UseSetting("Progress:DatabasePath", Path.Combine(_dataDirectory, "progress.db"));
+        builder.UseSetting("Progress:DatabasePath", _data.File("progress.db"));
         builder.UseSetting("Safety:ExitUrl", _exitUrl);
         builder.UseSetting("Management:Urls", "");
         // No line a request: a failing test is shown its warnings and errors, not the suite's requests.
@@ -50,13 +51,6 @@ internal sealed class KestrelSite : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         Log.Finish();
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held open by a finishing request: the OS temp cleaner will have it.
-        }
+        _data.Dispose();
     }
 }

@@ -22,13 +22,13 @@ public sealed class StartedSites : IAsyncLifetime
     private const string Configuration = "Release";
 #endif
 
-    private readonly string _scratch = Directory.CreateTempSubdirectory("relational-started-").FullName;
+    private readonly ScratchFolder _scratch = new("relational-started-");
     private readonly Dictionary<string, SiteProcess> _sites = [];
     private WebApplication? _exitSite;
     private IPlaywright? _playwright;
 
     /// <summary>The published build, with <c>content/</c> beside it.</summary>
-    public string PublishFolder => Path.Combine(_scratch, "publish");
+    public string PublishFolder => _scratch.File("publish");
 
     public string ExitUrl { get; private set; } = "";
 
@@ -48,10 +48,10 @@ public sealed class StartedSites : IAsyncLifetime
         CopyFolder(Paths.Content, Path.Combine(PublishFolder, "content"));
 
         _sites[Published] = new SiteProcess("dotnet", [Path.Combine(PublishFolder, "Relational.Web.dll")], "/",
-            Path.Combine(_scratch, "published-data", "progress.db"), [("Safety__ExitUrl", ExitUrl)]);
+            Path.Combine(_scratch.Root, "published-data", "progress.db"), [("Safety__ExitUrl", ExitUrl)]);
         _sites[RunFromSource] = new SiteProcess("dotnet", ["run", "--project", project, "-c", Configuration, "--no-build", "--no-launch-profile"],
-            Directory.CreateDirectory(Path.Combine(_scratch, "elsewhere")).FullName,
-            Path.Combine(_scratch, "run-data", "progress.db"), [("Safety__ExitUrl", ExitUrl)]);
+            Directory.CreateDirectory(_scratch.File("elsewhere")).FullName,
+            Path.Combine(_scratch.Root, "run-data", "progress.db"), [("Safety__ExitUrl", ExitUrl)]);
         foreach (var site in _sites.Values)
         {
             await site.WaitUntilReadyAsync();
@@ -86,7 +86,7 @@ public sealed class StartedSites : IAsyncLifetime
             await _exitSite.DisposeAsync();
         }
 
-        Directory.Delete(_scratch, recursive: true);
+        _scratch.Dispose();
     }
 
     internal static void CopyFolder(string from, string to)

@@ -15,19 +15,22 @@ public class SiteFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings = new(StringComparer.Ordinal);
     private readonly List<Action<IServiceCollection>> _services = [];
+    private readonly ScratchFolder _data = new("relational-test-");
 
     public SiteFactory()
     {
-        DataDirectory = Directory.CreateTempSubdirectory("relational-test-").FullName;
         _settings["Content:WatchForChanges"] = "false";
-        _settings["Progress:DatabasePath"] = Path.Combine(DataDirectory, "progress.db");
+        _settings["Progress:DatabasePath"] = DatabasePath;
         // In-process clients all share one (empty) address; the rate-limit tests set their own limit.
         _settings["Safety:PostsPerWindow"] = "100000";
         // No management address beside the one the test listens on (a test of it runs the site as a process).
         _settings["Management:Urls"] = "";
     }
 
-    public string DataDirectory { get; }
+    public string DataDirectory => _data.Root;
+
+    /// <summary>The site's SQLite file (unless a test sets <c>Progress:DatabasePath</c> itself).</summary>
+    public string DatabasePath => _data.File("progress.db");
 
     /// <summary>
     /// The site's log, kept here instead of on the test run's output (a passing run stays quiet);
@@ -73,15 +76,7 @@ public class SiteFactory : WebApplicationFactory<Program>
         if (disposing)
         {
             Log.Finish();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            try
-            {
-                Directory.Delete(DataDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still held open by a finishing request: the OS temp cleaner will have it.
-            }
+            _data.Dispose();
         }
     }
 }

@@ -3,9 +3,10 @@ namespace Relational.Tests.Content;
 /// <summary>A throwaway content folder, copied from the real one and then changed by a test.</summary>
 public sealed class ContentFolder : IDisposable
 {
+    private readonly ScratchFolder _folder = new("relational-content-");
+
     public ContentFolder(bool copyRealContent = true)
     {
-        Root = Directory.CreateTempSubdirectory("relational-content-").FullName;
         if (copyRealContent)
         {
             foreach (var source in Directory.EnumerateDirectories(Paths.Content))
@@ -20,11 +21,11 @@ public sealed class ContentFolder : IDisposable
         }
     }
 
-    public string Root { get; }
+    public string Root => _folder.Root;
 
     public string ArticleFolder => Path.Combine(Root, Series.Slug);
 
-    public string File(string relative) => Path.Combine(Root, relative);
+    public string File(string relative) => _folder.File(relative);
 
     public void Write(string relative, string text)
     {
@@ -36,14 +37,5 @@ public sealed class ContentFolder : IDisposable
     public void Edit(string relative, Func<string, string> change) =>
         System.IO.File.WriteAllText(File(relative), change(System.IO.File.ReadAllText(File(relative))));
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 }

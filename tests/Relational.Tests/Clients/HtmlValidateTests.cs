@@ -36,17 +36,11 @@ public sealed class HtmlValidateTests(LiveSite site) : IClassFixture<LiveSite>
         using var client = site.CreateLiveClient();
         using var response = await client.PostFormAsync("/progress/remember", Forms.Place(), fetchSite: "cross-site");
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        var file = Path.Combine(Directory.CreateTempSubdirectory("relational-validate-").FullName, "403.html");
-        try
-        {
-            await File.WriteAllTextAsync(file, await response.Content.ReadAsStringAsync());
+        using var scratch = new ScratchFolder("relational-validate-");
+        var file = scratch.File("403.html");
+        await File.WriteAllTextAsync(file, await response.Content.ReadAsStringAsync());
 
-            AssertValid(await ClientTool.NodeAsync("html-validate.mjs", [new Uri(file).ToString()]), 1);
-        }
-        finally
-        {
-            Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
-        }
+        AssertValid(await ClientTool.NodeAsync("html-validate.mjs", [new Uri(file).ToString()]), 1);
     }
 
     [Fact]

@@ -12,15 +12,17 @@ public sealed class TextBrowserTests(LiveSite site) : IClassFixture<LiveSite>, I
 {
     private static readonly string Part = Series.PartUrl(5);
 
-    private readonly string _home = Directory.CreateTempSubdirectory("relational-lynx-").FullName;
+    private readonly ScratchFolder _scratch = new("relational-lynx-");
+
+    private string Home => _scratch.Root;
 
     [Fact]
     public async Task Remember_my_place_works_from_lynx()
     {
-        var cookies = Path.Combine(_home, "cookies");
+        var cookies = Path.Combine(Home, "cookies");
         File.WriteAllText(cookies, "");
         // Find the button by its words, press it, and leave.
-        var keys = Path.Combine(_home, "keys");
+        var keys = Path.Combine(Home, "keys");
         File.WriteAllLines(keys, [.. "/device".Select(c => $"key {c}"), "key ^J", "key ^J", "key q", "key y"]);
 
         var screen = await LynxAsync("-cmd_script=" + keys, "-cookie_file=" + cookies, "-cookie_save_file=" + cookies, new Uri(site.Address, Part).ToString());
@@ -110,11 +112,11 @@ public sealed class TextBrowserTests(LiveSite site) : IClassFixture<LiveSite>, I
         }
     }
 
-    public void Dispose() => Directory.Delete(_home, recursive: true);
+    public void Dispose() => _scratch.Dispose();
 
     private Task<string> W3mAsync(string path, params string[] arguments) =>
-        ClientTool.RunAsync("w3m", ["-dump", "-cols", "1024", "-O", "UTF-8", .. arguments, new Uri(site.Address, path).ToString()], _home,
-            new Dictionary<string, string> { ["HOME"] = _home, ["TERM"] = "vt100" });
+        ClientTool.RunAsync("w3m", ["-dump", "-cols", "1024", "-O", "UTF-8", .. arguments, new Uri(site.Address, path).ToString()], Home,
+            new Dictionary<string, string> { ["HOME"] = Home, ["TERM"] = "vt100" });
 
     private Task<string> DumpAsync(string path) =>
         LynxAsync("-dump", "-nolist", "-nonumbers", "-width=1024", "-display_charset=utf-8", new Uri(site.Address, path).ToString());
@@ -125,15 +127,15 @@ public sealed class TextBrowserTests(LiveSite site) : IClassFixture<LiveSite>, I
 
     private Task<string> LynxAsync(params string[] arguments)
     {
-        var config = Path.Combine(_home, "lynx.cfg");
+        var config = Path.Combine(Home, "lynx.cfg");
         File.WriteAllLines(config, ["ACCEPT_ALL_COOKIES:TRUE", "PERSISTENT_COOKIES:TRUE", "SET_COOKIES:TRUE"]);
-        return ClientTool.RunAsync("lynx", ["-cfg=" + config, "-term=vt100", .. arguments], _home,
-            new Dictionary<string, string> { ["HOME"] = _home, ["TERM"] = "vt100" });
+        return ClientTool.RunAsync("lynx", ["-cfg=" + config, "-term=vt100", .. arguments], Home,
+            new Dictionary<string, string> { ["HOME"] = Home, ["TERM"] = "vt100" });
     }
 
     private long Readers()
     {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(site.DataDirectory, "progress.db")};Mode=ReadOnly;Pooling=False");
+        using var connection = new SqliteConnection($"Data Source={site.DatabasePath};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT count(*) FROM readers";

@@ -135,30 +135,24 @@ public sealed class ArticleImagesTests : IDisposable
     public async Task Nothing_but_the_images_of_the_content_folder_is_reached_through_an_article_address(string target)
     {
         // A valid image outside the content folder, reachable on disk through symbolic links.
-        var outside = Directory.CreateTempSubdirectory("relational-outside-").FullName;
-        try
-        {
-            File.Copy(Path.Combine(_content.SecondArticle, "diagram.png"), Path.Combine(outside, "outside.png"));
-            File.CreateSymbolicLink(Path.Combine(_content.SecondArticle, "outside.png"), Path.Combine(outside, "outside.png"));
-            var linked = Path.Combine(outside, "linked-article");
-            Directory.CreateDirectory(linked);
-            File.WriteAllText(Path.Combine(linked, "article.md"), "---\ntitle: Linked\nslug: linked-article\nauthor: A\nattribution: B\ndescription: C\n---\n\nIntro.\n");
-            File.WriteAllText(Path.Combine(linked, "01-only.md"), "---\ntitle: Only\nslug: only\nsummary: S\n---\n\nText.\n");
-            File.Copy(Path.Combine(_content.SecondArticle, "diagram.png"), Path.Combine(linked, "diagram.png"));
-            Directory.CreateSymbolicLink(_content.Folder.File("linked-article"), linked);
+        using var scratch = new ScratchFolder("relational-outside-");
+        var outside = scratch.Root;
+        File.Copy(Path.Combine(_content.SecondArticle, "diagram.png"), Path.Combine(outside, "outside.png"));
+        File.CreateSymbolicLink(Path.Combine(_content.SecondArticle, "outside.png"), Path.Combine(outside, "outside.png"));
+        var linked = Path.Combine(outside, "linked-article");
+        Directory.CreateDirectory(linked);
+        File.WriteAllText(Path.Combine(linked, "article.md"), "---\ntitle: Linked\nslug: linked-article\nauthor: A\nattribution: B\ndescription: C\n---\n\nIntro.\n");
+        File.WriteAllText(Path.Combine(linked, "01-only.md"), "---\ntitle: Only\nslug: only\nsummary: S\n---\n\nText.\n");
+        File.Copy(Path.Combine(_content.SecondArticle, "diagram.png"), Path.Combine(linked, "diagram.png"));
+        Directory.CreateSymbolicLink(_content.Folder.File("linked-article"), linked);
 
-            var response = await _site.SendRawAsync($"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{_site.Port}\r\nConnection: close\r\n\r\n");
+        var response = await _site.SendRawAsync($"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{_site.Port}\r\nConnection: close\r\n\r\n");
 
-            Assert.Equal(404, response.Status);
-            Assert.DoesNotContain("PNG", response.Body, StringComparison.Ordinal);
-            Assert.DoesNotContain("root:", response.Body, StringComparison.Ordinal);
-            Assert.DoesNotContain("summary:", response.Body, StringComparison.Ordinal);
-            var problems = ContentLoader.Check(_content.Root).Select(p => p.ToString()).ToList();
-            Assert.Contains($"{Path.Combine(_content.SecondArticle, "outside.png")}: is a symbolic link, so it is not served; put the image itself beside the Markdown", problems);
-        }
-        finally
-        {
-            Directory.Delete(outside, recursive: true);
-        }
+        Assert.Equal(404, response.Status);
+        Assert.DoesNotContain("PNG", response.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("root:", response.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("summary:", response.Body, StringComparison.Ordinal);
+        var problems = ContentLoader.Check(_content.Root).Select(p => p.ToString()).ToList();
+        Assert.Contains($"{Path.Combine(_content.SecondArticle, "outside.png")}: is a symbolic link, so it is not served; put the image itself beside the Markdown", problems);
     }
 }

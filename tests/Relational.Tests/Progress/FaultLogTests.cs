@@ -131,7 +131,7 @@ public sealed class FaultLogTests(PostgreSqlCluster cluster)
         using var site = new SiteFactory().With("Progress:FaultBackOff", "00:00:00").With("Readership:Counting", "false");
         using var client = Client(site);
         var reader = await OptInAsync(client);
-        var database = Path.Combine(site.DataDirectory, "progress.db");
+        var database = site.DatabasePath;
         string[] files = [database, database + "-wal"];
 
         try

@@ -17,7 +17,7 @@ public sealed class OptInTransactionTests(PostgreSqlCluster cluster)
     public async Task On_SQLite_an_opt_in_whose_last_write_fails_leaves_no_reader()
     {
         using var site = new SiteFactory();
-        var database = Path.Combine(site.DataDirectory, "progress.db");
+        var database = site.DatabasePath;
         await OptInFailsAsync(site, () =>
         {
             using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=False");

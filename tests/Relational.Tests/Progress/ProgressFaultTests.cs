@@ -64,11 +64,11 @@ public sealed class ProgressFaultTests
         using var failed = await client.PostFormAsync("/progress/remember", Forms.Place());
         Assert.Contains("unavailable", failed.RequestMessage!.RequestUri!.Query);
 
-        File.Delete(Path.Combine(site.DataDirectory, "progress.db"));
+        File.Delete(site.DatabasePath);
         using var worked = await client.PostFormAsync("/progress/remember", Forms.Place());
 
         Assert.Contains("remembered", worked.RequestMessage!.RequestUri!.Query);
-        Assert.Equal(1, Database.Count(Path.Combine(site.DataDirectory, "progress.db"), "readers"));
+        Assert.Equal(1, Database.Count(site.DatabasePath, "readers"));
     }
 
     /// <summary>
@@ -80,7 +80,7 @@ public sealed class ProgressFaultTests
         var site = new SiteFactory();
         if (fault == "corrupt")
         {
-            File.WriteAllText(Path.Combine(site.DataDirectory, "progress.db"), new string('x', 8192));
+            File.WriteAllText(site.DatabasePath, new string('x', 8192));
         }
         else
         {

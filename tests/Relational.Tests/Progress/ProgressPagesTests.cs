@@ -13,7 +13,7 @@ public sealed class ProgressPagesTests : IDisposable
 
     public void Dispose() => _site.Dispose();
 
-    private string DatabasePath => Path.Combine(_site.DataDirectory, "progress.db");
+    private string DatabasePath => _site.DatabasePath;
 
     private HttpClient Browser() => _site.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = true });
 

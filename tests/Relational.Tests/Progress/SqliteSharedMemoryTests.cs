@@ -66,8 +66,8 @@ public sealed class ImmutableFileFactAttribute : FactAttribute
 
     private static string? FindUnsupported()
     {
-        var folder = Directory.CreateTempSubdirectory("relational-chattr-").FullName;
-        var file = Path.Combine(folder, "probe");
+        using var scratch = new ScratchFolder("relational-chattr-");
+        var file = scratch.File("probe");
         try
         {
             File.WriteAllBytes(file, []);
@@ -86,10 +86,6 @@ public sealed class ImmutableFileFactAttribute : FactAttribute
         catch (Win32Exception)
         {
             return null;
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
         }
     }
 

@@ -17,7 +17,7 @@ public sealed class StoredSecretsTests : IDisposable
 
     public void Dispose() => _site.Dispose();
 
-    private string DatabasePath => Path.Combine(_site.DataDirectory, "progress.db");
+    private string DatabasePath => _site.DatabasePath;
 
     /// <summary>The SHA-256 of the 256 random bits a cookie value or resume token carries (base64url).</summary>
     public static byte[] Sha256Of(string secret) => SHA256.HashData(Base64Url.DecodeFromChars(secret));

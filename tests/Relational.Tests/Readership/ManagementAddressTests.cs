@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Data.Sqlite;
 using Relational.Tests.Progress;
 using Relational.Tests.Sites;
 
@@ -12,15 +11,11 @@ namespace Relational.Tests.Readership;
 /// </summary>
 public sealed class ManagementAddressTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("relational-management-").FullName;
+    private readonly ScratchFolder _folder = new("relational-management-");
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => _folder.Dispose();
 
-    private string DatabasePath => Path.Combine(_folder, "progress.db");
+    private string DatabasePath => _folder.File("progress.db");
 
     [Fact]
     public async Task A_SIGKILL_loses_no_count_made_more_than_a_flush_interval_before_it()

@@ -33,7 +33,7 @@ public sealed class ReadershipLeakTests(PostgreSqlCluster cluster)
         var stored = await site.Services.StoredTodayAsync();
 
         SqliteConnection.ClearAllPools();
-        var path = Path.Combine(site.DataDirectory, "progress.db");
+        var path = site.DatabasePath;
         var bytes = new[] { path, path + "-wal", path + "-shm" }.Where(File.Exists).SelectMany(File.ReadAllBytes).ToArray();
         Assert.NotEqual(-1, bytes.AsSpan().IndexOf("readership_daily"u8));
         AssertNoneIn(bytes, readerCookie);

@@ -31,45 +31,39 @@ public sealed class BrowserRequestTests(LiveSite site) : IClassFixture<LiveSite>
 
     private static async Task<List<(string Url, string Initiator)>> RequestsMadeByAsync(Uri page)
     {
-        var folder = Directory.CreateTempSubdirectory("relational-chromium-").FullName;
-        try
+        using var scratch = new ScratchFolder("relational-chromium-");
+        var folder = scratch.Root;
+        var netLog = Path.Combine(folder, "netlog.json");
+        using var chromium = Process.Start(new ProcessStartInfo("/usr/bin/chromium",
+        [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            $"--user-data-dir={Path.Combine(folder, "profile")}", $"--log-net-log={netLog}",
+            "--virtual-time-budget=3000", "--dump-dom", page.ToString(),
+        ])
         {
-            var netLog = Path.Combine(folder, "netlog.json");
-            using var chromium = Process.Start(new ProcessStartInfo("/usr/bin/chromium",
-            [
-                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                $"--user-data-dir={Path.Combine(folder, "profile")}", $"--log-net-log={netLog}",
-                "--virtual-time-budget=3000", "--dump-dom", page.ToString(),
-            ])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            })!;
-            _ = chromium.StandardError.ReadToEndAsync();
-            await chromium.StandardOutput.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await chromium.WaitForExitAsync(timeout.Token);
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        })!;
+        _ = chromium.StandardError.ReadToEndAsync();
+        await chromium.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await chromium.WaitForExitAsync(timeout.Token);
 
-            using var log = JsonDocument.Parse(await File.ReadAllTextAsync(netLog));
-            var requests = new List<(string, string)>();
-            foreach (var entry in log.RootElement.GetProperty("events").EnumerateArray())
+        using var log = JsonDocument.Parse(await File.ReadAllTextAsync(netLog));
+        var requests = new List<(string, string)>();
+        foreach (var entry in log.RootElement.GetProperty("events").EnumerateArray())
+        {
+            if (entry.TryGetProperty("params", out var parameters)
+                && parameters.ValueKind == JsonValueKind.Object
+                && parameters.TryGetProperty("url", out var url))
             {
-                if (entry.TryGetProperty("params", out var parameters)
-                    && parameters.ValueKind == JsonValueKind.Object
-                    && parameters.TryGetProperty("url", out var url))
-                {
-                    var initiator = parameters.TryGetProperty("initiator", out var by) ? by.GetString() ?? "" : "";
-                    requests.Add((url.GetString()!, initiator));
-                }
+                var initiator = parameters.TryGetProperty("initiator", out var by) ? by.GetString() ?? "" : "";
+                requests.Add((url.GetString()!, initiator));
             }
+        }
 
-            return requests;
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        return requests;
     }
 }

@@ -85,7 +85,7 @@ public sealed class CrossSitePostTests : IDisposable
             Assert.Contains("Nothing was changed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        var database = Path.Combine(_site.DataDirectory, "progress.db");
+        var database = _site.DatabasePath;
         Assert.False(File.Exists(database) && Database.AllRows(database) > 0);
     }
 }

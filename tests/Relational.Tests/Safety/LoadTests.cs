@@ -45,7 +45,7 @@ public sealed class LoadTests
         }));
 
         Assert.Empty(failures);
-        var database = Path.Combine(site.DataDirectory, "progress.db");
+        var database = site.DatabasePath;
         Assert.Equal(Readers, Count(database, "SELECT count(*) FROM readers"));
         foreach (var reader in readers)
         {

@@ -16,7 +16,7 @@ public sealed class NewReaderLimitTests : IDisposable
 
     public void Dispose() => _site.Dispose();
 
-    private string DatabasePath => Path.Combine(_site.DataDirectory, "progress.db");
+    private string DatabasePath => _site.DatabasePath;
 
     private HttpClient Stranger() => _site.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
 

@@ -10,13 +10,13 @@ namespace Relational.Tests.Site;
 /// </summary>
 public sealed class SiteProcesses : IDisposable
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("relational-process-").FullName;
+    private readonly ScratchFolder _data = new("relational-process-");
 
     public static string Dll { get; } = Path.Combine(AppContext.BaseDirectory, "Relational.Web.dll");
 
     /// <summary>In Production, on a free loopback port unless given one, with the repository's content.</summary>
     public SiteProcess Start(string[] arguments, (string Key, string Value)[] settings, int? port = null) =>
-        new("dotnet", [Dll, .. arguments], "/", Path.Combine(_data, "progress.db"), [("Content__Path", Paths.Content), .. settings], port);
+        new("dotnet", [Dll, .. arguments], "/", _data.File("progress.db"), [("Content__Path", Paths.Content), .. settings], port);
 
-    public void Dispose() => Directory.Delete(_data, recursive: true);
+    public void Dispose() => _data.Dispose();
 }

@@ -20,9 +20,10 @@ public static class FakeLogs
 /// <summary>A store on a real SQLite file in its own temporary folder.</summary>
 public sealed class TempStore : IDisposable
 {
+    private readonly ScratchFolder _folder = new("relational-store-");
+
     public TempStore(string? databasePath = null, int retentionDays = 365, TimeSpan? busyTimeout = null, TimeSpan? pageViewBusyTimeout = null)
     {
-        Folder = Directory.CreateTempSubdirectory("relational-store-").FullName;
         DatabasePath = databasePath ?? Path.Combine(Folder, "data", "progress.db");
         Store = new SqliteReadingProgressStore(
             Options.Create(new ProgressOptions { DatabasePath = DatabasePath, RetentionDays = retentionDays, BusyTimeout = busyTimeout ?? TimeSpan.FromSeconds(10), PageViewBusyTimeout = pageViewBusyTimeout ?? new ProgressOptions().PageViewBusyTimeout }),
@@ -31,7 +32,7 @@ public sealed class TempStore : IDisposable
             Logger);
     }
 
-    public string Folder { get; }
+    public string Folder => _folder.Root;
 
     public string DatabasePath { get; }
 
@@ -49,14 +50,7 @@ public sealed class TempStore : IDisposable
     public void Dispose()
     {
         Store.Dispose();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _folder.Dispose();
     }
 }
 
