@@ -10,9 +10,9 @@ public sealed class BackForwardCacheChromium : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = default!;
 
-    public async Task InitializeAsync() => (_playwright, Browser) = await BrowserFixture.LaunchChromiumAsync(backForwardCache: true);
+    public async ValueTask InitializeAsync() => (_playwright, Browser) = await BrowserFixture.LaunchChromiumAsync(backForwardCache: true);
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (Browser is not null)
         {

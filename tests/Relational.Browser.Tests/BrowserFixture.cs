@@ -34,7 +34,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = default!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _exitSite = await StartExitSiteAsync();
         ExitUrl = Address(_exitSite.Services) + "/weather";
@@ -79,7 +79,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         return Browser.NewContextAsync(options);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (Browser is not null)
         {

@@ -45,13 +45,15 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
     protected static Task ShownAsync(IPage page, string path) =>
         Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(path) + "$"));
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var context in _contexts)
         {
             await context.CloseAsync();
         }
+
+        GC.SuppressFinalize(this);
     }
 }

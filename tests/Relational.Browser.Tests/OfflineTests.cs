@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Xunit.Abstractions;
 
 namespace Relational.Browser.Tests;
 
@@ -341,7 +340,7 @@ public sealed class OfflineTests : BrowserTest, IClassFixture<OfflineSite>, IAsy
         return context;
     }
 
-    async Task IAsyncLifetime.DisposeAsync()
+    async ValueTask IAsyncDisposable.DisposeAsync()
     {
         foreach (var context in _contexts)
         {

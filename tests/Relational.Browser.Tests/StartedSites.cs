@@ -38,7 +38,7 @@ public sealed class StartedSites : IAsyncLifetime
 
     public string Log(string start) => _sites[start].Output;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _exitSite = await BrowserFixture.StartExitSiteAsync();
         ExitUrl = BrowserFixture.Address(_exitSite.Services) + "/weather";
@@ -68,7 +68,7 @@ public sealed class StartedSites : IAsyncLifetime
         return copy;
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (Browser is not null)
         {

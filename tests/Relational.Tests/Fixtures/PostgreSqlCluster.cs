@@ -19,7 +19,7 @@ public sealed class PostgreSqlCluster : IAsyncLifetime
 
     private string Data => Path.Combine(Folder, "data");
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         if (Environment.UserName == "root")
         {
@@ -30,7 +30,7 @@ public sealed class PostgreSqlCluster : IAsyncLifetime
         await StartAsync();
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await StopAsync();
         NpgsqlConnection.ClearAllPools();

@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Relational.Content;
 using Relational.Progress;
-using Xunit.Abstractions;
 
 namespace Relational.Tests.Progress;
 

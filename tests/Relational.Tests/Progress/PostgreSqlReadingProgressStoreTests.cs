@@ -20,13 +20,13 @@ public sealed class PostgreSqlReadingProgressStoreTests(PostgreSqlCluster cluste
 
     protected override FakeTimeProvider Clock { get; } = new(TempStore.ClockStart);
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _connectionString = await cluster.CreateDatabaseAsync();
         _store = NewStore();
     }
 
-    public async Task DisposeAsync() => await _store.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _store.DisposeAsync();
 
     protected override long Count(string table) => Convert.ToInt64(Scalar($"SELECT count(*) FROM {table}"), System.Globalization.CultureInfo.InvariantCulture);
 

@@ -10,17 +10,17 @@ public sealed class PublishedBuild : IAsyncLifetime
 
     public string Dll => Path.Combine(Folder, "Relational.Web.dll");
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         var project = Path.Combine(Paths.RepositoryRoot, "src", "Relational.Web", "Relational.Web.csproj");
         var said = await Tool.RunAsync("dotnet", ["publish", project, "-c", "Release", "-o", Folder, "--nologo", "-v", "quiet"], TimeSpan.FromMinutes(8));
         Assert.True(File.Exists(Dll), "dotnet publish made no Relational.Web.dll: " + said);
     }
 
-    public Task DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         Directory.Delete(Folder, recursive: true);
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 }
 

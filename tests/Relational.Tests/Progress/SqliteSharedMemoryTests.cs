@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Relational.Progress;
 using Relational.Tests.Fixtures;
 
@@ -56,7 +57,8 @@ public sealed class ImmutableFileFactAttribute : FactAttribute
 {
     private static readonly Lazy<string?> Unsupported = new(FindUnsupported);
 
-    public ImmutableFileFactAttribute()
+    public ImmutableFileFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (Unsupported.Value is { } reason)
         {

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Relational.Tests.Fixtures;
-using Xunit.Abstractions;
 
 namespace Relational.Tests.Safety;
 

@@ -6,7 +6,7 @@ namespace Relational.Tests.Sites;
 /// A site's log (its standard output), kept in memory instead of on the test run's output, so that
 /// a passing run stays quiet. At most 16 MB are kept; past that, lines are counted as left out. A test
 /// that needs the log reads <see cref="Text"/>; a failing test is shown the part written while it
-/// ran (<see cref="SiteLogFramework"/>).
+/// ran (<see cref="SiteLogsAttribute"/>).
 /// </summary>
 public sealed class CapturedLogStream : Stream
 {
@@ -17,7 +17,7 @@ public sealed class CapturedLogStream : Stream
     public CapturedLogStream(string name)
     {
         Name = name;
-        SiteLogFramework.Watch(this);
+        SiteLogsAttribute.Watch(this);
     }
 
     /// <summary>Which site this is, for the heading over its lines in a failing test's output.</summary>
