@@ -12,6 +12,7 @@ public static class ReadingExtensions
             options.SetParameterPolicy<SlugRouteConstraint>(SlugRouteConstraint.Name));
         builder.Services.AddSingleton<PartFragments>();
         builder.Services.AddSingleton<PreviewCards>();
+        builder.Services.AddSingleton<PageHeads>();
         // Neutral addresses serve the same pages (Safety/DiscreetMode).
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(options =>
         {
