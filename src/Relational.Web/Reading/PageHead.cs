@@ -14,6 +14,12 @@ public sealed record PageHead
 {
     public required string Title { get; init; }
 
+    /// <summary>
+    /// After a progress form, the title discreet mode gives the tab (the reader's preference, applied
+    /// in the browser): what the form did, then "Reading". Null otherwise: the tab says "Reading".
+    /// </summary>
+    public string? NeutralTitle { get; init; }
+
     public string? Author { get; init; }
 
     /// <summary>The description, and og:description; none on a neutral page.</summary>
@@ -79,7 +85,8 @@ public sealed class PageHeads(IOptions<SiteOptions> site, PublicUrls urls)
         var outcome = ProgressOutcome.FromQuery(request);
         return new PageHead
         {
-            Title = outcome is null ? meta.Title : $"{outcome.Title} — {meta.Title}",
+            Title = WithOutcome(outcome, meta.Title),
+            NeutralTitle = outcome is null ? null : WithOutcome(outcome, DiscreetMode.NeutralTitle),
             Author = meta.Author,
             Description = discreet ? null : meta.Description,
             NoIndex = discreet || !meta.Canonical,
@@ -94,4 +101,6 @@ public sealed class PageHeads(IOptions<SiteOptions> site, PublicUrls urls)
             Credit = meta.Credit,
         };
     }
+
+    private static string WithOutcome(ProgressOutcome? outcome, string title) => outcome is null ? title : $"{outcome.Title} — {title}";
 }
