@@ -9,6 +9,11 @@ internal static class ContentCodings
     /// </summary>
     public static string Preferred(HttpRequest request)
     {
+#if BENCH_FRAMEWORK_CODING
+        // bench/homemade.sh only: the choice as Response Compression's own provider makes it.
+        return request.HttpContext.RequestServices.GetRequiredService<Microsoft.AspNetCore.ResponseCompression.IResponseCompressionProvider>()
+            .GetCompressionProvider(request.HttpContext)?.EncodingName ?? "";
+#else
         double brotli = -1, gzip = -1, any = -1;
         foreach (var coding in request.GetTypedHeaders().AcceptEncoding)
         {
@@ -35,5 +40,6 @@ internal static class ContentCodings
         }
 
         return gzip > 0 ? "gzip" : "";
+#endif
     }
 }

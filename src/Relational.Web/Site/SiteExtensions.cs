@@ -32,9 +32,16 @@ public static class SiteExtensions
                 .Filter.ByExcluding(e => e.Exception is { } failure && e.MessageTemplate.Text == "Hosting failed to start" && StartupFailure.Describe(failure) is not null)
                 .Enrich.With<LogPrivacy>()
                 .Enrich.With(new ErrorRoute(services.GetRequiredService<IHttpContextAccessor>()));
-            logger.WriteTo.StandardOutput(
-                json ? new CompactJsonFormatter() : new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}"),
-                services.GetRequiredService<SiteLogOutput>().Stream);
+            Serilog.Formatting.ITextFormatter formatter = json
+                ? new CompactJsonFormatter()
+                : new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}");
+#if BENCH_LOG_PACKAGE
+            // bench/homemade.sh only: Serilog's own async and console sinks in place of SiteLog, as
+            // bounded (the same queue, dropping when full) but without its one write a batch.
+            logger.WriteTo.Async(to => to.Console(formatter), bufferSize: SiteLog.MaxQueued, blockWhenFull: false);
+#else
+            logger.WriteTo.StandardOutput(formatter, services.GetRequiredService<SiteLogOutput>().Stream);
+#endif
         },
         // The site's logger is its own, disposed (and flushed) with its host. Left static, every
         // host in a process writes through the last one made, and the first to stop closes it
