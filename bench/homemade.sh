@@ -8,13 +8,11 @@
 #              of 10,000 queued events, dropping beyond): the section page with every request
 #              logged, one line a request to a file, as a flood of refused requests writes by default.
 #              Also the lines each side wrote against the requests it answered.
-#   fragments  Reading/PartFragments.cs against the same components rendered for every request:
-#              32 opted-in readers (bench/readers.lua), whose pages are rendered for them, not kept.
 #   coding     Performance/ContentCodings.cs against Response Compression's own
 #              IResponseCompressionProvider choosing the coding: the section page (kept pages are
 #              looked up by it).
 #
-#   bash bench/homemade.sh [log] [fragments] [coding]      (all three when none is named)
+#   bash bench/homemade.sh [log] [coding]      (both when none is named)
 #
 # Settings (environment): BENCH_SITE_PORT (5121; the other way on the next port, management
 # addresses ten ports up), BENCH_ROUNDS (3),
@@ -33,7 +31,7 @@ ARTICLE=/healing-trauma-in-relationship
 SECTION=$ARTICLE/safety-is-built-not-assumed
 OUT=$BENCH/out/homemade
 PIECES=("$@")
-[ ${#PIECES[@]} -gt 0 ] || PIECES=(log fragments coding)
+[ ${#PIECES[@]} -gt 0 ] || PIECES=(log coding)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -41,7 +39,7 @@ for tool in wrk curl; do
   command -v "$tool" >/dev/null || { echo "$tool is missing (bench/run.sh installs it)"; exit 1; }
 done
 for piece in "${PIECES[@]}"; do
-  case "$piece" in log | fragments | coding) ;; *) echo "unknown piece: $piece (log, fragments or coding)"; exit 1 ;; esac
+  case "$piece" in log | coding) ;; *) echo "unknown piece: $piece (log or coding)"; exit 1 ;; esac
 done
 
 PIDS=()
@@ -91,18 +89,11 @@ start() {
   echo "$build did not answer /healthz within 60 s; see $log" >&2; exit 1
 }
 
-# wrk_round URL SECONDS FILE [wrk options…]: prints "req/s requests errors". At a site with opted-in
-# readers (COOKIES_OF[URL]), its readers read the parts (bench/readers.lua), each with its cookie.
-declare -A COOKIES_OF
+# wrk_round URL SECONDS FILE [wrk options…]: prints "req/s requests errors".
 wrk_round() {
   local url=$1 seconds=$2 file=$3
   shift 3
-  if [ -n "${COOKIES_OF[$url]:-}" ]; then
-    BENCH_COOKIES="${COOKIES_OF[$url]}" BENCH_PATHS="$PATHS" \
-      wrk -t"$READERS" -c"$READERS" -d"${seconds}s" -s "$BENCH/readers.lua" "$url" >"$file" 2>&1
-  else
-    wrk -t2 -c32 -d"${seconds}s" -H 'Accept-Encoding: gzip' "$@" "$url" >"$file" 2>&1
-  fi
+  wrk -t2 -c32 -d"${seconds}s" -H 'Accept-Encoding: gzip' "$@" "$url" >"$file" 2>&1
   awk '/^Requests\/sec:/ { rps = $2 } / requests in / { n = $1 } /Non-2xx or 3xx responses:/ { e += $NF }
        /Socket errors:/ { gsub(",", ""); e += $4 + $6 + $8 + $10 } END { printf "%.0f %d %d\n", rps, n, e }' "$file"
 }
@@ -132,9 +123,6 @@ compare() {
   done
 }
 
-# shellcheck source=bench/readers.sh
-source "$BENCH/readers.sh"
-
 ROWS=()
 # row PIECE HOME-MADE PACKAGE-WAY [NOTE]: one line of the table from the last compare.
 row() {
@@ -147,7 +135,6 @@ publish home-made
 for piece in "${PIECES[@]}"; do
   case "$piece" in
     log) publish log-package LOG_PACKAGE ;;
-    fragments) publish render-each-time RENDER_EACH_TIME ;;
     coding) publish framework-coding FRAMEWORK_CODING ;;
   esac
 done
@@ -167,21 +154,6 @@ for piece in "${PIECES[@]}"; do
       package_lines=$(( $(wc -l <"$OUT/log-package.log") - MARK_PACKAGE ))
       row "log: every request logged, section page" "SiteLog" "Serilog.Sinks.Async + Console" \
         "lines/requests: $home_lines/${REQUESTS_OF[home]} and $package_lines/${REQUESTS_OF[package]}"
-      stop_sites
-      ;;
-    fragments)
-      echo "PartFragments against rendering every time, opted-in readers…"
-      start home-made "$HOME_MADE" "$OUT/fragments-home.log"
-      start render-each-time "$PACKAGE_WAY" "$OUT/fragments-package.log"
-      for url in "$HOME_MADE" "$PACKAGE_WAY"; do
-        opt_in_readers "$url" || { echo "could not opt in $OPT_IN_FAILED at $url" >&2; exit 1; }
-        COOKIES_OF[$url]="${COOKIES[*]}"
-      done
-      PATHS="$(echo "$SECTIONS" | tr '\n' ' ')"
-      URL_OF[home]=$HOME_MADE; URL_OF[package]=$PACKAGE_WAY
-      compare fragments
-      row "fragments: opted-in part pages, ${READERS} readers" "PartFragments" "components rendered every time"
-      COOKIES_OF=()
       stop_sites
       ;;
     coding)
