@@ -1,22 +1,16 @@
 #!/usr/bin/env bash
 # The site's home-made pieces against the package or framework way (issue 26). Publishes the site
-# as it is and once more for each piece with the other way built in (-p:BenchVariant, see
-# Relational.Web.csproj), starts the two side by side on 127.0.0.1 and measures them with wrk in
-# alternating rounds, the order swapped every round, so only their ratio in the same run counts:
+# as it is and once more with the other way built in (-p:BenchVariant, see Relational.Web.csproj),
+# starts the two side by side on 127.0.0.1 and measures them with wrk in alternating rounds, the
+# order swapped every round, so only their ratio in the same run counts. The piece left to weigh:
+# Performance/ContentCodings.cs against Response Compression's own IResponseCompressionProvider
+# choosing the coding, on the section page (kept pages are looked up by that coding).
 #
-#   log        Site/SiteLog.cs against Serilog.Sinks.Async + Serilog.Sinks.Console (the same bound
-#              of 10,000 queued events, dropping beyond): the section page with every request
-#              logged, one line a request to a file, as a flood of refused requests writes by default.
-#              Also the lines each side wrote against the requests it answered.
-#   coding     Performance/ContentCodings.cs against Response Compression's own
-#              IResponseCompressionProvider choosing the coding: the section page (kept pages are
-#              looked up by it).
-#
-#   bash bench/homemade.sh [log] [coding]      (both when none is named)
+#   bash bench/homemade.sh
 #
 # Settings (environment): BENCH_SITE_PORT (5121; the other way on the next port, management
-# addresses ten ports up), BENCH_ROUNDS (3),
-# BENCH_ROUND_SECONDS (10), BENCH_WARMUP_SECONDS (15). Work files and logs go to bench/out/homemade/.
+# addresses ten ports up), BENCH_ROUNDS (3), BENCH_ROUND_SECONDS (10), BENCH_WARMUP_SECONDS (15).
+# Work files and logs go to bench/out/homemade/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -26,20 +20,15 @@ ROUNDS=${BENCH_ROUNDS:-3}
 ROUND_SECONDS=${BENCH_ROUND_SECONDS:-10}
 WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-15}
 HOME_MADE=http://127.0.0.1:$PORT
-PACKAGE_WAY=http://127.0.0.1:$((PORT + 1))
+FRAMEWORK_WAY=http://127.0.0.1:$((PORT + 1))
 ARTICLE=/healing-trauma-in-relationship
 SECTION=$ARTICLE/safety-is-built-not-assumed
 OUT=$BENCH/out/homemade
-PIECES=("$@")
-[ ${#PIECES[@]} -gt 0 ] || PIECES=(log coding)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 for tool in wrk curl; do
   command -v "$tool" >/dev/null || { echo "$tool is missing (bench/run.sh installs it)"; exit 1; }
-done
-for piece in "${PIECES[@]}"; do
-  case "$piece" in log | coding) ;; *) echo "unknown piece: $piece (log or coding)"; exit 1 ;; esac
 done
 
 PIDS=()
@@ -89,91 +78,42 @@ start() {
   echo "$build did not answer /healthz within 60 s; see $log" >&2; exit 1
 }
 
-# wrk_round URL SECONDS FILE [wrk options…]: prints "req/s requests errors".
+# wrk_round URL SECONDS FILE: the section page, gzip, 32 connections; prints "req/s errors".
 wrk_round() {
-  local url=$1 seconds=$2 file=$3
-  shift 3
-  wrk -t2 -c32 -d"${seconds}s" -H 'Accept-Encoding: gzip' "$@" "$url" >"$file" 2>&1
-  awk '/^Requests\/sec:/ { rps = $2 } / requests in / { n = $1 } /Non-2xx or 3xx responses:/ { e += $NF }
-       /Socket errors:/ { gsub(",", ""); e += $4 + $6 + $8 + $10 } END { printf "%.0f %d %d\n", rps, n, e }' "$file"
-}
-
-# compare NAME [wrk options…]: warms both sites up, then alternating rounds on URL_OF[who]; sets
-# RPS_OF, REQUESTS_OF and ERRORS (each side's req/s per round, its requests, all errors).
-declare -A URL_OF RPS_OF REQUESTS_OF SUM_OF
-compare() {
-  local name=$1 who order rps requests errs
-  shift
-  ERRORS=0
-  for who in home package; do
-    wrk_round "${URL_OF[$who]}" "$WARMUP_SECONDS" "$OUT/$name-warm-$who.txt" "$@" >/dev/null
-    RPS_OF[$who]=""; REQUESTS_OF[$who]=0; SUM_OF[$who]=0
-  done
-  MARK_HOME=$(wc -l <"$OUT/$name-home.log"); MARK_PACKAGE=$(wc -l <"$OUT/$name-package.log")
-  for round in $(seq 1 "$ROUNDS"); do
-    if [ $((round % 2)) -eq 1 ]; then order="home package"; else order="package home"; fi
-    for who in $order; do
-      read -r rps requests errs < <(wrk_round "${URL_OF[$who]}" "$ROUND_SECONDS" "$OUT/$name-round$round-$who.txt" "$@")
-      echo "  $name round $round $who: $rps req/s, errors $errs"
-      RPS_OF[$who]="${RPS_OF[$who]}${RPS_OF[$who]:+, }$rps"
-      SUM_OF[$who]=$((SUM_OF[$who] + rps))
-      REQUESTS_OF[$who]=$((REQUESTS_OF[$who] + requests))
-      ERRORS=$((ERRORS + errs))
-    done
-  done
-}
-
-ROWS=()
-# row PIECE HOME-MADE PACKAGE-WAY [NOTE]: one line of the table from the last compare.
-row() {
-  local ratio
-  ratio=$(awk -v h="${SUM_OF[home]}" -v p="${SUM_OF[package]}" 'BEGIN { printf "%.3f", (p > 0 ? h / p : 0) }')
-  ROWS+=("| $1 | $2 | $3 | ${RPS_OF[home]} | ${RPS_OF[package]} | ${ratio}x | $ERRORS | ${4:-} |")
+  wrk -t2 -c32 -d"${2}s" -H 'Accept-Encoding: gzip' "$1" >"$3" 2>&1
+  awk '/^Requests\/sec:/ { rps = $2 } /Non-2xx or 3xx responses:/ { e += $NF }
+       /Socket errors:/ { gsub(",", ""); e += $4 + $6 + $8 + $10 } END { printf "%.0f %d\n", rps, e }' "$3"
 }
 
 publish home-made
-for piece in "${PIECES[@]}"; do
-  case "$piece" in
-    log) publish log-package LOG_PACKAGE ;;
-    coding) publish framework-coding FRAMEWORK_CODING ;;
-  esac
-done
+publish framework-coding FRAMEWORK_CODING
+start home-made "$HOME_MADE" "$OUT/home-made.log"
+start framework-coding "$FRAMEWORK_WAY" "$OUT/framework-coding.log"
 
-for piece in "${PIECES[@]}"; do
-  case "$piece" in
-    log)
-      echo "SiteLog against Serilog.Sinks.Async + Console, every request logged…"
-      every_request=("Serilog__MinimumLevel__Override__Serilog.AspNetCore.RequestLoggingMiddleware=Debug")
-      start home-made "$HOME_MADE" "$OUT/log-home.log" "${every_request[@]}"
-      start log-package "$PACKAGE_WAY" "$OUT/log-package.log" "${every_request[@]}"
-      URL_OF[home]=$HOME_MADE$SECTION; URL_OF[package]=$PACKAGE_WAY$SECTION
-      compare log
-      # The last batches reach the files, then each side's lines against its requests.
-      sleep 2
-      home_lines=$(( $(wc -l <"$OUT/log-home.log") - MARK_HOME ))
-      package_lines=$(( $(wc -l <"$OUT/log-package.log") - MARK_PACKAGE ))
-      row "log: every request logged, section page" "SiteLog" "Serilog.Sinks.Async + Console" \
-        "lines/requests: $home_lines/${REQUESTS_OF[home]} and $package_lines/${REQUESTS_OF[package]}"
-      stop_sites
-      ;;
-    coding)
-      echo "ContentCodings.Preferred against IResponseCompressionProvider, section page…"
-      start home-made "$HOME_MADE" "$OUT/coding-home.log"
-      start framework-coding "$PACKAGE_WAY" "$OUT/coding-package.log"
-      URL_OF[home]=$HOME_MADE$SECTION; URL_OF[package]=$PACKAGE_WAY$SECTION
-      compare coding
-      row "coding: section page (kept)" "ContentCodings.Preferred" "IResponseCompressionProvider"
-      stop_sites
-      ;;
-  esac
+echo "Warming up…"
+wrk_round "$HOME_MADE$SECTION" "$WARMUP_SECONDS" "$OUT/warm-home-made.txt" >/dev/null
+wrk_round "$FRAMEWORK_WAY$SECTION" "$WARMUP_SECONDS" "$OUT/warm-framework-coding.txt" >/dev/null
+declare -A RPS SUM
+errors=0
+for round in $(seq 1 "$ROUNDS"); do
+  if [ $((round % 2)) -eq 1 ]; then order="home-made framework-coding"; else order="framework-coding home-made"; fi
+  for who in $order; do
+    if [ "$who" = home-made ]; then url=$HOME_MADE$SECTION; else url=$FRAMEWORK_WAY$SECTION; fi
+    read -r rps errs < <(wrk_round "$url" "$ROUND_SECONDS" "$OUT/round$round-$who.txt")
+    echo "  round $round $who: $rps req/s, errors $errs"
+    RPS[$who]="${RPS[$who]:-}${RPS[$who]:+, }$rps"
+    SUM[$who]=$(( ${SUM[$who]:-0} + rps ))
+    errors=$((errors + errs))
+  done
 done
+ratio=$(awk -v h="${SUM[home-made]}" -v f="${SUM[framework-coding]}" 'BEGIN { printf "%.3f", (f > 0 ? h / f : 0) }')
 
 echo
 echo "Home-made pieces against the package or framework way, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), load before run: $LOAD_BEFORE"
 echo "$ROUNDS rounds of $ROUND_SECONDS s each side, alternating, after $WARMUP_SECONDS s of warm-up each"
 echo
-echo "| Piece, load | Home-made | Package or framework way | Home-made req/s (each round) | Other way req/s (each round) | Home-made / other | Errors | Note |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
-printf '%s\n' "${ROWS[@]}"
+echo "| Piece, load | Home-made | Package or framework way | Home-made req/s (each round) | Other way req/s (each round) | Home-made / other | Errors |"
+echo "| --- | --- | --- | --- | --- | --- | --- |"
+echo "| coding, section page (kept) | ContentCodings.Preferred | IResponseCompressionProvider | ${RPS[home-made]} | ${RPS[framework-coding]} | ${ratio}x | $errors |"
 echo
 echo "Raw output: bench/out/homemade/"

@@ -11,8 +11,6 @@ public static class SiteExtensions
     public static WebApplicationBuilder AddSiteLogging(this WebApplicationBuilder builder)
     {
         var json = !builder.Environment.IsDevelopment();
-        // Standard output unless a host of the site (the tests) gives another stream.
-        builder.Services.AddSingleton(_ => new SiteLogOutput(Console.OpenStandardOutput()));
         builder.Services.AddHttpContextAccessor();
         // Every request from outside starts a trace of its own: a client's traceparent must not
         // become the trace id in the log, or a client could tag its requests there.
@@ -35,13 +33,19 @@ public static class SiteExtensions
             Serilog.Formatting.ITextFormatter formatter = json
                 ? new CompactJsonFormatter()
                 : new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}");
-#if BENCH_LOG_PACKAGE
-            // bench/homemade.sh only: Serilog's own async and console sinks in place of SiteLog, as
-            // bounded (the same queue, dropping when full) but without its one write a batch.
-            logger.WriteTo.Async(to => to.Console(formatter), bufferSize: SiteLog.MaxQueued, blockWhenFull: false);
-#else
-            logger.WriteTo.StandardOutput(formatter, services.GetRequiredService<SiteLogOutput>().Stream);
-#endif
+            // Standard output through Serilog's console sink, unless a host of the site (the tests) gives a stream.
+            var output = services.GetService<SiteLogOutput>();
+            logger.WriteTo.Queued(to =>
+            {
+                if (output is null)
+                {
+                    to.Console(formatter);
+                }
+                else
+                {
+                    to.Sink(new SiteLogOutput.Lines(formatter, output.Stream));
+                }
+            });
         },
         // The site's logger is its own, disposed (and flushed) with its host. Left static, every
         // host in a process writes through the last one made, and the first to stop closes it
