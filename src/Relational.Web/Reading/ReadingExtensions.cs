@@ -10,7 +10,6 @@ public static class ReadingExtensions
     {
         builder.Services.Configure<RouteOptions>(options =>
             options.SetParameterPolicy<SlugRouteConstraint>(SlugRouteConstraint.Name));
-        builder.Services.AddSingleton<PartFragments>();
         builder.Services.AddSingleton<PreviewCards>();
         builder.Services.AddSingleton<PageHeads>();
         // Neutral addresses serve the same pages (Safety/DiscreetMode).

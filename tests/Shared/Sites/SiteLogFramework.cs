@@ -17,6 +17,8 @@ public sealed class SiteLogFramework(IMessageSink messageSink) : XunitTestFramew
     /// <summary>At most this much of one log is shown for one test (its end, where a failure is).</summary>
     private const int MaxShown = 200_000;
 
+    private static readonly TimeSpan LastLines = TimeSpan.FromMilliseconds(250);
+
     private static readonly AsyncLocal<CollectionLogs?> Current = new();
 
     /// <summary>Follows <paramref name="log"/> in the test collection that is running (if any).</summary>
@@ -68,9 +70,9 @@ public sealed class SiteLogFramework(IMessageSink messageSink) : XunitTestFramew
             switch (message)
             {
                 case ITestFailed failed:
-                    // The site writes its lines in batches (Relational.Site.SiteLog.Gathering): give the
-                    // last lines of the failing test time to arrive. Only failures wait.
-                    Thread.Sleep(Relational.Site.SiteLog.Gathering * 5);
+                    // The site writes its lines off the request's thread (Relational.Site.SiteLog): give
+                    // the last lines of the failing test time to arrive. Only failures wait.
+                    Thread.Sleep(LastLines);
                     message = new TestFailed(failed.Test, failed.ExecutionTime, failed.Output + LogsSinceLastTest(),
                         failed.ExceptionTypes, failed.Messages, failed.StackTraces, failed.ExceptionParentIndices);
                     break;
