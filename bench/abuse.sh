@@ -96,10 +96,10 @@ opt_in() {
     --data-urlencode "article=${ARTICLE#/}" --data-urlencode "section=$section" "$SITE/progress/remember" \
     | grep -i '^set-cookie: relational-reader=' | sed -E 's/^[^=]+=([^;]*).*/\1/' | tr -d '\r'
 }
-db_rows() { sqlite3 "$DB" "SELECT (SELECT count(*) FROM readers) || ' readers, ' || (SELECT count(*) FROM reader_keys) || ' keys, ' || (SELECT count(*) FROM section_progress) || ' part rows'"; }
+db_rows() { sqlite3 "$DB" "SELECT (SELECT count(*) FROM readers) || ' readers, ' || (SELECT count(*) FROM reader_keys) || ' keys, ' || (SELECT count(*) FROM part_progress) || ' part rows'"; }
 # Everything a write would change: row counts, the newest times, and the files' sizes.
 db_state() {
-  sqlite3 "$DB" "SELECT (SELECT count(*) FROM readers), (SELECT count(*) FROM reader_keys), (SELECT count(*) FROM section_progress), (SELECT max(last_active_at) FROM readers), (SELECT max(last_opened_at) FROM section_progress)"
+  sqlite3 "$DB" "SELECT (SELECT count(*) FROM readers), (SELECT count(*) FROM reader_keys), (SELECT count(*) FROM part_progress), (SELECT max(last_active_at) FROM readers), (SELECT max(last_opened_at) FROM part_progress)"
   stat -c %s "$DB" "$DB-wal" 2>/dev/null | awk '{ n += $1 } END { print n }'
 }
 
@@ -208,7 +208,7 @@ sleep 1
 readers_before=$(sqlite3 "$DB" 'SELECT count(*) FROM readers')
 optins=$(python3 "$BENCH/abuse.py" optins "$PORT" "$OPTIN_SECONDS" 3200 "${ARTICLE#/}" "${FIRST##*/}" "$EARLY_READER" "${LAST##*/}")
 readers_after=$(sqlite3 "$DB" 'SELECT count(*) FROM readers')
-early_finished=$(sqlite3 "$DB" "SELECT count(*) FROM section_progress WHERE finished_at IS NOT NULL AND section_slug = '${LAST##*/}' AND reader_id = (SELECT reader_id FROM reader_keys WHERE key_hash = X'$(python3 -c 'import base64,hashlib,sys; print(hashlib.sha256(base64.urlsafe_b64decode(sys.argv[1] + "=")).hexdigest())' "$EARLY_READER")')")
+early_finished=$(sqlite3 "$DB" "SELECT count(*) FROM part_progress WHERE finished_at IS NOT NULL AND part_slug = '${LAST##*/}' AND reader_id = (SELECT reader_id FROM reader_keys WHERE key_hash = X'$(python3 -c 'import base64,hashlib,sys; print(hashlib.sha256(base64.urlsafe_b64decode(sys.argv[1] + "=")).hexdigest())' "$EARLY_READER")')")
 o_sent=$(sed -E 's/.*sent=([0-9]+).*/\1/' <<<"$optins")
 o_elapsed=$(sed -E 's/.*elapsed_s=([0-9.]+).*/\1/' <<<"$optins")
 o_cookies=$(sed -E 's/.*cookies=([0-9]+).*/\1/' <<<"$optins")

@@ -32,4 +32,4 @@ printf 'opted-in (%s readers, a write each): ' "$(wc -l <"$data/cookies")"
 PROGRESS_COOKIES="$data/cookies" wrk -t"$threads" -c"$readers" -d"${seconds}s" -s bench/progress-writes.lua "$site" | sed -n 's/^RESULT //p'
 printf 'anonymous (no database work):        '
 PROGRESS_COOKIES="" wrk -t"$threads" -c"$readers" -d"${seconds}s" -s bench/progress-writes.lua "$site" | sed -n 's/^RESULT //p'
-echo "rows in section_progress: $(sqlite3 "$data/progress.db" 'SELECT count(*) FROM section_progress') (readers x parts at most)"
+echo "rows in part_progress: $(sqlite3 "$data/progress.db" 'SELECT count(*) FROM part_progress') (readers x parts at most)"

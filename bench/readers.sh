@@ -51,8 +51,8 @@ measure_readers() {
   # Each reader opened every part many times: every (reader, part) row must be there, touched
   # during the run.
   expected=$(( READERS * $(echo "$sections" | wc -l) ))
-  kept=$(sqlite3 "$OUT/data/progress.db" "SELECT count(*) FROM section_progress WHERE last_opened_at >= $start_ms;")
-  readers_seen=$(sqlite3 "$OUT/data/progress.db" "SELECT count(DISTINCT reader_id) FROM section_progress WHERE last_opened_at >= $start_ms;")
+  kept=$(sqlite3 "$OUT/data/progress.db" "SELECT count(*) FROM part_progress WHERE last_opened_at >= $start_ms;")
+  readers_seen=$(sqlite3 "$OUT/data/progress.db" "SELECT count(DISTINCT reader_id) FROM part_progress WHERE last_opened_at >= $start_ms;")
   local ok=0
   if [ "${rps:-0}" -ge 2000 ] && [ "$errors" -eq 0 ] && [ "$kept" -eq "$expected" ] && [ "$readers_seen" -eq "$READERS" ]; then ok=1; fi
   row "Opted-in section views (${READERS} readers)" ">= 2000/s, 0 errors, every write kept" \

@@ -23,5 +23,5 @@ for _ in $(seq 1 12); do
   get -X POST -H 'Sec-Fetch-Site: same-origin' --data "article=${ARTICLE#/}" "$SITE/progress/remember"
 done
 for _ in $(seq 1 6); do get "$SITE/offline/files?copy=made"; done
-for _ in $(seq 1 2); do get -X POST -H 'Sec-Fetch-Site: same-origin' --data '' "$SITE/progress/remove-offline-copy"; done
+for _ in $(seq 1 2); do get -X POST -H 'Sec-Fetch-Site: same-origin' --data '' "$SITE/offline/remove"; done
 echo "done: a day of reading sent to $SITE"

@@ -116,7 +116,7 @@ measure() {
   ROWS+=("$name|$rps views/s|$cpu|p99 $p99|$errors errors|$kept/$expected (reader, part) rows written in the run")
 }
 
-SQL_KEPT="SELECT count(*) FROM section_progress WHERE last_opened_at >= @START@"
+SQL_KEPT="SELECT count(*) FROM part_progress WHERE last_opened_at >= @START@"
 
 echo "SQLite, one instance…"
 P1=$(free_port)

@@ -33,6 +33,22 @@ public sealed class OutcomeFocusTests(BrowserFixture browser) : BrowserTest(brow
     }
 
     [Fact]
+    public async Task With_discreet_mode_on_the_neutral_title_still_leads_with_what_a_form_did()
+    {
+        var context = await NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 720 } });
+        await context.AddInitScriptAsync("localStorage.setItem('relational-prefs', JSON.stringify({ discreet: 'on' }));");
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(Site.Part(3));
+        await Assertions.Expect(page).ToHaveTitleAsync("Reading");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remember my place on this device" }).ClickAsync();
+        await AssertOutcomeAsync(page, javaScript: true, "Remembering your place — Reading", "This device will now remember your place.");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save my place here" }).ClickAsync();
+        await AssertOutcomeAsync(page, javaScript: true, "Place saved — Reading", "Your place is saved here.");
+    }
+
+    [Fact]
     public async Task Keeping_an_offline_copy_moves_focus_to_the_words_saying_it_is_kept_not_to_the_page()
     {
         var page = await NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } });

@@ -12,8 +12,8 @@ namespace Relational.Offline;
 /// </summary>
 public static class OfflineExtensions
 {
-    /// <summary>Where "Remove the offline copy" posts: beside the other forms about what this device keeps.</summary>
-    public const string RemovePath = "/progress/remove-offline-copy";
+    /// <summary>Where "Remove the offline copy" posts: under this feature's own address, beside the page that explains the copy.</summary>
+    public const string RemovePath = OfflinePageModel.Path + "/remove";
 
     /// <summary>
     /// What the browser is asked to erase. "storage" takes the service worker, its caches and any

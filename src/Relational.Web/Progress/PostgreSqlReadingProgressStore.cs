@@ -44,7 +44,7 @@ public sealed partial class PostgreSqlReadingProgressStore : IReadingProgressSto
         {
             steps.Add(Step(
                 """
-                INSERT INTO section_progress (reader_id, article_slug, section_slug, started_at, last_opened_at)
+                INSERT INTO part_progress (reader_id, article_slug, part_slug, started_at, last_opened_at)
                 SELECT reader_id, $2, $3, $4, $4 FROM reader_keys WHERE key_hash = $1
                 """,
                 hash, part.Article, part.Section, now));
@@ -73,16 +73,16 @@ public sealed partial class PostgreSqlReadingProgressStore : IReadingProgressSto
             {
                 Touch(hash, now),
                 Step($"""
-                    INSERT INTO section_progress (reader_id, article_slug, section_slug, started_at, last_opened_at)
+                    INSERT INTO part_progress (reader_id, article_slug, part_slug, started_at, last_opened_at)
                     SELECT reader_id, $2, $3, $4, $4 FROM reader_keys WHERE key_hash = $1
-                    ON CONFLICT (reader_id, article_slug, section_slug) DO UPDATE SET last_opened_at = excluded.last_opened_at
+                    ON CONFLICT (reader_id, article_slug, part_slug) DO UPDATE SET last_opened_at = excluded.last_opened_at
                     """, hash, opened.Article, opened.Section, now),
             };
             if (previous is { } before)
             {
                 steps.Add(Step($"""
-                    UPDATE section_progress SET finished_at = $4
-                    WHERE reader_id = {ReaderOf} AND article_slug = $2 AND section_slug = $3 AND finished_at IS NULL
+                    UPDATE part_progress SET finished_at = $4
+                    WHERE reader_id = {ReaderOf} AND article_slug = $2 AND part_slug = $3 AND finished_at IS NULL
                     """, hash, before.Article, before.Section, now));
             }
 
@@ -104,16 +104,16 @@ public sealed partial class PostgreSqlReadingProgressStore : IReadingProgressSto
         WriteForReaderAsync(key, (hash, now) =>
         [
             Step("""
-                INSERT INTO section_progress (reader_id, article_slug, section_slug, started_at, last_opened_at, finished_at)
+                INSERT INTO part_progress (reader_id, article_slug, part_slug, started_at, last_opened_at, finished_at)
                 SELECT reader_id, $2, $3, $4, $4, $4 FROM reader_keys WHERE key_hash = $1
-                ON CONFLICT (reader_id, article_slug, section_slug) DO UPDATE SET finished_at = coalesce(section_progress.finished_at, excluded.finished_at)
+                ON CONFLICT (reader_id, article_slug, part_slug) DO UPDATE SET finished_at = coalesce(part_progress.finished_at, excluded.finished_at)
                 """, hash, part.Article, part.Section, now),
         ], cancellationToken);
 
     public Task<bool> SavePlaceAsync(ReaderKey key, SectionRef part, CancellationToken cancellationToken = default) =>
         WriteForReaderAsync(key, (hash, now) =>
         [
-            Step($"UPDATE readers SET saved_article = $2, saved_section = $3, saved_at = $4 WHERE id = {ReaderOf}",
+            Step($"UPDATE readers SET saved_article = $2, saved_part = $3, saved_at = $4 WHERE id = {ReaderOf}",
                 hash, part.Article, part.Section, now),
         ], cancellationToken);
 
@@ -199,15 +199,15 @@ public sealed partial class PostgreSqlReadingProgressStore : IReadingProgressSto
         return
         [
             Step($"""
-                SELECT r.id, r.created_at, r.last_active_at, r.saved_article, r.saved_section, r.saved_at,
+                SELECT r.id, r.created_at, r.last_active_at, r.saved_article, r.saved_part, r.saved_at,
                        (SELECT max(created_at) FROM resume_links WHERE reader_id = r.id),
                        (SELECT count(*)::integer FROM reader_keys WHERE reader_id = r.id)
                 FROM readers r
                 WHERE r.id = {readerOf}
                 """, hash),
             Step($"""
-                SELECT article_slug, section_slug, started_at, last_opened_at, finished_at
-                FROM section_progress WHERE reader_id = {readerOf}
+                SELECT article_slug, part_slug, started_at, last_opened_at, finished_at
+                FROM part_progress WHERE reader_id = {readerOf}
                 ORDER BY article_slug, started_at
                 """, hash),
         ];

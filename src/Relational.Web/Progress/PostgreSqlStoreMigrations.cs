@@ -64,6 +64,12 @@ internal static class PostgreSqlStoreMigrations
             PRIMARY KEY (day, article_slug, part, measure)
         );
         """,
+        """
+        ALTER TABLE section_progress RENAME TO part_progress;
+        ALTER INDEX section_progress_pkey RENAME TO part_progress_pkey;
+        ALTER TABLE part_progress RENAME COLUMN section_slug TO part_slug;
+        ALTER TABLE readers RENAME COLUMN saved_section TO saved_part;
+        """,
     ];
 
     public static int Version => Steps.Length;

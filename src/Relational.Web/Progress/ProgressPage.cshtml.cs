@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -78,7 +77,7 @@ public sealed class ProgressPageModel(
         }
 
         var back = BackTo(at);
-        if (ReaderCookie.Read(Request) is { } existing && await Safely(() => store.FindAsync(existing)) is { Value: not null })
+        if (ReaderCookie.Read(Request) is { } existing && await Ask(() => store.FindAsync(existing)) is { Reached: true, Value: not null })
         {
             return Back(back, ProgressOutcome.Remembered);
         }
@@ -90,12 +89,12 @@ public sealed class ProgressPageModel(
 
         var key = ReaderKey.New();
         var opened = at is { Article: { } article, Section: { } section } ? SectionRef.Of(article, section) : (SectionRef?)null;
-        var stored = await Safely(async () =>
+        var stored = await Ask(async () =>
         {
             await store.RememberAsync(key, opened);
             return true;
         });
-        if (stored is null)
+        if (!stored.Reached)
         {
             return Back(back, ProgressOutcome.Unavailable);
         }
@@ -115,7 +114,7 @@ public sealed class ProgressPageModel(
     {
         if (ReaderCookie.Read(Request) is { } key)
         {
-            if (await Safely(() => store.ForgetAsync(key)) is null)
+            if (await Ask(() => store.ForgetAsync(key)) is { Reached: false })
             {
                 return Back(Here, ProgressOutcome.Unavailable);
             }
@@ -134,8 +133,8 @@ public sealed class ProgressPageModel(
             return Back(Here, ProgressOutcome.NotRemembered);
         }
 
-        var result = await Safely(() => store.CreateResumeLinkAsync(key));
-        if (result is null)
+        var result = await Ask(() => store.CreateResumeLinkAsync(key));
+        if (!result.Reached)
         {
             return Back(Here, ProgressOutcome.Unavailable);
         }
@@ -158,7 +157,7 @@ public sealed class ProgressPageModel(
             return Back(Here, ProgressOutcome.NotRemembered);
         }
 
-        return await Safely(() => store.RevokeResumeLinkAsync(key)) is null
+        return await Ask(() => store.RevokeResumeLinkAsync(key)) is { Reached: false }
             ? Back(Here, ProgressOutcome.Unavailable)
             : Back(Here, ProgressOutcome.LinkRevoked);
     }
@@ -187,8 +186,8 @@ public sealed class ProgressPageModel(
             return Back(back, ProgressOutcome.NotRemembered);
         }
 
-        var written = await Safely(() => write(key, SectionRef.Of(article, section)));
-        if (written is null)
+        var written = await Ask(() => write(key, SectionRef.Of(article, section)));
+        if (!written.Reached)
         {
             return Back(back, ProgressOutcome.Unavailable);
         }
@@ -245,16 +244,19 @@ public sealed class ProgressPageModel(
         resumeLink = progress.ResumeLinkCreatedAt is { } created ? new { createdAt = created } : null,
     };
 
-    /// <summary>Runs a store call; null when the store is unavailable (already logged by the store).</summary>
-    private static async Task<StrongBox<T>?> Safely<T>(Func<Task<T>> call)
+    /// <summary>Runs a store call; an unavailable store is an answer here (the store has logged it), not an error.</summary>
+    private static async Task<StoreAnswer<T>> Ask<T>(Func<Task<T>> call)
     {
         try
         {
-            return new StrongBox<T>(await call());
+            return new StoreAnswer<T>(Reached: true, await call());
         }
         catch (ProgressUnavailableException)
         {
-            return null;
+            return new StoreAnswer<T>(Reached: false, default!);
         }
     }
+
+    /// <summary>What the store answered, or that it could not be reached (then <see cref="Value"/> means nothing).</summary>
+    private readonly record struct StoreAnswer<T>(bool Reached, T Value);
 }

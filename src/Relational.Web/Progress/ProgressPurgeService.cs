@@ -9,41 +9,21 @@ public sealed partial class ProgressPurgeService(
     IOptions<ProgressOptions> options,
     TimeProvider clock,
     ILogger<ProgressPurgeService> logger,
-    IHostApplicationLifetime? lifetime = null) : BackgroundService
+    IHostApplicationLifetime? lifetime = null) : PeriodicWork(options.Value.PurgeInterval, clock, lifetime)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunOnceAsync(CancellationToken stoppingToken)
     {
-        // Never hold up start-up: the first purge runs once the site listens.
-        await Task.Yield();
-        using var timer = new PeriodicTimer(options.Value.PurgeInterval, clock);
         try
         {
-            if (lifetime is not null)
+            var purged = await store.PurgeIdleAsync(stoppingToken);
+            if (purged > 0)
             {
-                await lifetime.WhenStartedAsync(stoppingToken);
+                LogPurged(purged, options.Value.RetentionDays);
             }
-
-            do
-            {
-                try
-                {
-                    var purged = await store.PurgeIdleAsync(stoppingToken);
-                    if (purged > 0)
-                    {
-                        LogPurged(purged, options.Value.RetentionDays);
-                    }
-                }
-                catch (ProgressUnavailableException)
-                {
-                    // The store has logged the cause; try again next time.
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (ProgressUnavailableException)
         {
-            // Shutting down (or a start-up that failed, e.g. the port is taken): not a failure of
-            // its own, so the log keeps the real cause on top instead of a "Fatal" about this service.
+            // The store has logged the cause; try again next time.
         }
     }
 

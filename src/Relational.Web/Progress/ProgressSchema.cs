@@ -56,6 +56,13 @@ internal static class ProgressSchema
             PRIMARY KEY (day, article_slug, part, measure)
         ) WITHOUT ROWID;
         """,
+
+        // 3: one word for a page of an article, "part", in the database as in the code.
+        """
+        ALTER TABLE section_progress RENAME TO part_progress;
+        ALTER TABLE part_progress RENAME COLUMN section_slug TO part_slug;
+        ALTER TABLE readers RENAME COLUMN saved_section TO saved_part;
+        """,
     ];
 
     public static int Version => Steps.Length;

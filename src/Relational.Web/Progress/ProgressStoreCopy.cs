@@ -13,9 +13,9 @@ public static class ProgressStoreCopy
 {
     internal static readonly (string Table, string Columns)[] Tables =
     [
-        ("readers", "id, created_at, last_active_at, saved_article, saved_section, saved_at"),
+        ("readers", "id, created_at, last_active_at, saved_article, saved_part, saved_at"),
         ("reader_keys", "key_hash, reader_id, created_at"),
-        ("section_progress", "reader_id, article_slug, section_slug, started_at, last_opened_at, finished_at"),
+        ("part_progress", "reader_id, article_slug, part_slug, started_at, last_opened_at, finished_at"),
         ("resume_links", "token_hash, reader_id, created_at"),
         ("readership_daily", "day, article_slug, part, measure, count"),
     ];

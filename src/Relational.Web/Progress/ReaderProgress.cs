@@ -16,7 +16,7 @@ public enum SectionState
     Finished,
 }
 
-/// <summary>One row of <c>section_progress</c>.</summary>
+/// <summary>One row of <c>part_progress</c>.</summary>
 public sealed record SectionProgress(
     SectionRef Part,
     DateTimeOffset StartedAt,

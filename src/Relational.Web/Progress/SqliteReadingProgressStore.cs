@@ -41,8 +41,8 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
             if (opened is { } part)
             {
                 await db.ExecuteAsync(
-                    "INSERT INTO section_progress (reader_id, article_slug, section_slug, started_at, last_opened_at) VALUES ($reader, $article, $section, $now, $now)",
-                    cancellationToken, ("$reader", readerId), ("$article", part.Article), ("$section", part.Section), ("$now", now));
+                    "INSERT INTO part_progress (reader_id, article_slug, part_slug, started_at, last_opened_at) VALUES ($reader, $article, $part, $now, $now)",
+                    cancellationToken, ("$reader", readerId), ("$article", part.Article), ("$part", part.Section), ("$now", now));
             }
 
             return true;
@@ -65,19 +65,19 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
             var now = Now();
             await db.ExecuteAsync(
                 """
-                INSERT INTO section_progress (reader_id, article_slug, section_slug, started_at, last_opened_at)
-                VALUES ($reader, $article, $section, $now, $now)
+                INSERT INTO part_progress (reader_id, article_slug, part_slug, started_at, last_opened_at)
+                VALUES ($reader, $article, $part, $now, $now)
                 ON CONFLICT DO UPDATE SET last_opened_at = excluded.last_opened_at
                 """,
-                cancellationToken, ("$reader", readerId), ("$article", opened.Article), ("$section", opened.Section), ("$now", now));
+                cancellationToken, ("$reader", readerId), ("$article", opened.Article), ("$part", opened.Section), ("$now", now));
             if (previous is { } before)
             {
                 await db.ExecuteAsync(
                     """
-                    UPDATE section_progress SET finished_at = $now
-                    WHERE reader_id = $reader AND article_slug = $article AND section_slug = $section AND finished_at IS NULL
+                    UPDATE part_progress SET finished_at = $now
+                    WHERE reader_id = $reader AND article_slug = $article AND part_slug = $part AND finished_at IS NULL
                     """,
-                    cancellationToken, ("$reader", readerId), ("$article", before.Article), ("$section", before.Section), ("$now", now));
+                    cancellationToken, ("$reader", readerId), ("$article", before.Article), ("$part", before.Section), ("$now", now));
             }
 
             return await ReadProgressAsync(db, ByKey, key.Hash(), cancellationToken);
@@ -86,17 +86,17 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
     public Task<bool> MarkFinishedAsync(ReaderKey key, SectionRef part, CancellationToken cancellationToken = default) =>
         WriteForReaderAsync(key, (db, readerId, now) => db.ExecuteAsync(
             """
-            INSERT INTO section_progress (reader_id, article_slug, section_slug, started_at, last_opened_at, finished_at)
-            VALUES ($reader, $article, $section, $now, $now, $now)
+            INSERT INTO part_progress (reader_id, article_slug, part_slug, started_at, last_opened_at, finished_at)
+            VALUES ($reader, $article, $part, $now, $now, $now)
             ON CONFLICT DO UPDATE SET finished_at = coalesce(finished_at, excluded.finished_at)
             """,
-            cancellationToken, ("$reader", readerId), ("$article", part.Article), ("$section", part.Section), ("$now", now)),
+            cancellationToken, ("$reader", readerId), ("$article", part.Article), ("$part", part.Section), ("$now", now)),
             cancellationToken);
 
     public Task<bool> SavePlaceAsync(ReaderKey key, SectionRef part, CancellationToken cancellationToken = default) =>
         WriteForReaderAsync(key, (db, readerId, now) => db.ExecuteAsync(
-            "UPDATE readers SET saved_article = $article, saved_section = $section, saved_at = $now WHERE id = $reader",
-            cancellationToken, ("$reader", readerId), ("$article", part.Article), ("$section", part.Section), ("$now", now)),
+            "UPDATE readers SET saved_article = $article, saved_part = $part, saved_at = $now WHERE id = $reader",
+            cancellationToken, ("$reader", readerId), ("$article", part.Article), ("$part", part.Section), ("$now", now)),
             cancellationToken);
 
     public async Task<ResumeToken?> CreateResumeLinkAsync(ReaderKey key, CancellationToken cancellationToken = default)
@@ -171,13 +171,13 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
     /// <summary>The two statements that read one reader's progress; <paramref name="readerOf"/> selects the reader's id.</summary>
     private static string ProgressQuery(string readerOf) =>
         $"""
-        SELECT r.id, r.created_at, r.last_active_at, r.saved_article, r.saved_section, r.saved_at,
+        SELECT r.id, r.created_at, r.last_active_at, r.saved_article, r.saved_part, r.saved_at,
                (SELECT max(created_at) FROM resume_links WHERE reader_id = r.id),
                (SELECT count(*) FROM reader_keys WHERE reader_id = r.id)
         FROM readers r
         WHERE r.id = ({readerOf});
-        SELECT article_slug, section_slug, started_at, last_opened_at, finished_at
-        FROM section_progress
+        SELECT article_slug, part_slug, started_at, last_opened_at, finished_at
+        FROM part_progress
         WHERE reader_id = ({readerOf})
         ORDER BY article_slug, started_at;
         """;

@@ -15,9 +15,9 @@ public static class StoreRows
     public static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
 
     /// <summary>
-    /// Reads the reader row (id, created_at, last_active_at, saved_article, saved_section, saved_at,
+    /// Reads the reader row (id, created_at, last_active_at, saved_article, saved_part, saved_at,
     /// latest link time, device count as a 32-bit integer) and then, in the next result, their
-    /// section rows (article_slug, section_slug, started_at, last_opened_at, finished_at).
+    /// section rows (article_slug, part_slug, started_at, last_opened_at, finished_at).
     /// </summary>
     public static async Task<ReaderProgress?> ReadProgressAsync(DbDataReader rows, CancellationToken cancellationToken)
     {

@@ -16,7 +16,7 @@ public sealed partial class ReadershipWriter(
     IOptions<ReadershipOptions> options,
     TimeProvider clock,
     ILogger<ReadershipWriter> logger,
-    IHostApplicationLifetime? lifetime = null) : BackgroundService, IHostedLifecycleService
+    IHostApplicationLifetime? lifetime = null) : PeriodicWork(options.Value.FlushInterval, clock, lifetime), IHostedLifecycleService
 {
     // Days are whole: looking for old ones a few times a day is enough.
     private static readonly TimeSpan PurgeEvery = TimeSpan.FromHours(6);
@@ -60,34 +60,16 @@ public sealed partial class ReadershipWriter(
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // A stop ends the runs; StoppedAsync writes what is left, once the server has answered its last request.
+    protected override async Task RunOnceAsync(CancellationToken stoppingToken)
     {
-        await Task.Yield();
-        using var timer = new PeriodicTimer(options.Value.FlushInterval, clock);
-        try
-        {
-            // The first write and purge once the site listens (a start that fails touches no store).
-            if (lifetime is not null)
-            {
-                await lifetime.WhenStartedAsync(stoppingToken);
-            }
-
-            do
-            {
-                await WriteAsync(stoppingToken);
-                await PurgeIfDueAsync(stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: StoppedAsync writes what is left, once the server has answered its last request.
-        }
+        await WriteAsync(stoppingToken);
+        await PurgeIfDueAsync(stoppingToken);
     }
 
     private async Task PurgeIfDueAsync(CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         if (now < _nextPurge)
         {
             return;

@@ -11,7 +11,7 @@ namespace Relational.Reading;
 /// schema.org data for search engines, written as JSON-LD blocks in the page head: a part is an
 /// <c>Article</c> at its position in the series, the cover the <c>CreativeWorkSeries</c> its parts
 /// belong to, each with a <c>BreadcrumbList</c>. Never on a neutral (discreet) page, which must not
-/// name its topic: the layout leaves them out there.
+/// name its topic: its head leaves them out (<see cref="PageHeads"/>).
 /// </summary>
 public static class LinkedData
 {

@@ -19,9 +19,6 @@ public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls, I
 
     public ProgressView Progress { get; private set; } = ProgressView.Off;
 
-    /// <summary>Names this part in this version of the content: the key for <see cref="PartFragments"/>.</summary>
-    public string FragmentKey { get; private set; } = "";
-
     /// <summary>Where this page's links lead: neutral addresses when it was reached discreetly.</summary>
     public SeriesLinks Links { get; private set; } = SeriesLinks.Plain;
 
@@ -45,7 +42,6 @@ public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls, I
 
         Article = foundArticle;
         Section = foundSection;
-        FragmentKey = $"{content.Version} {foundArticle.Slug} {foundSection.Slug}";
         Progress = await progress.ForSectionAsync(HttpContext, foundArticle, foundSection);
         Links = SeriesLinks.For(Request);
         var discreetPath = DiscreetMode.AddressOf(foundArticle, foundSection);

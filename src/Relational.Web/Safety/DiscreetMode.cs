@@ -29,13 +29,17 @@ public static class DiscreetMode
         string.Equals(request.Query["discreet"], "1", StringComparison.Ordinal)
         || request.Path.StartsWithSegments(AddressPrefix, StringComparison.Ordinal);
 
+    /// <summary>
+    /// A page's head with nothing about what is read. Its preview image is left to the head's owner,
+    /// which shows the plain card in its place.
+    /// </summary>
     public static PageMeta Neutral(PageMeta meta) => meta with
     {
         Title = NeutralTitle,
         Description = "",
         OgType = "website",
         Author = null,
-        Image = (Reading.PreviewCards.Path(Reading.PreviewCard.Neutral), NeutralTitle),
+        Image = null,
         LinkedData = [],
         Feed = null,
     };

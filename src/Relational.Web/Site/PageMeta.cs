@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Mvc.ViewFeatures;
 
 namespace Relational.Site;
 
-/// <summary>What the layout needs to know about a page: its title, description and canonical path.</summary>
+/// <summary>What a page says about itself for its head: title, description, canonical path and the rest, from which <c>Reading/PageHead.cs</c> decides what the head prints.</summary>
 public sealed record PageMeta(string Title, string Description, string Path, string OgType = "website", string? Author = null)
 {
     /// <summary>False for pages that are no address of their own (error pages): no canonical link, no og:url, noindex.</summary>

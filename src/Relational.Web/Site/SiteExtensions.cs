@@ -11,8 +11,6 @@ public static class SiteExtensions
     public static WebApplicationBuilder AddSiteLogging(this WebApplicationBuilder builder)
     {
         var json = !builder.Environment.IsDevelopment();
-        // Standard output unless a host of the site (the tests) gives another stream.
-        builder.Services.AddSingleton(_ => new SiteLogOutput(Console.OpenStandardOutput()));
         builder.Services.AddHttpContextAccessor();
         // Every request from outside starts a trace of its own: a client's traceparent must not
         // become the trace id in the log, or a client could tag its requests there.
@@ -32,9 +30,22 @@ public static class SiteExtensions
                 .Filter.ByExcluding(e => e.Exception is { } failure && e.MessageTemplate.Text == "Hosting failed to start" && StartupFailure.Describe(failure) is not null)
                 .Enrich.With<LogPrivacy>()
                 .Enrich.With(new ErrorRoute(services.GetRequiredService<IHttpContextAccessor>()));
-            logger.WriteTo.StandardOutput(
-                json ? new CompactJsonFormatter() : new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}"),
-                services.GetRequiredService<SiteLogOutput>().Stream);
+            Serilog.Formatting.ITextFormatter formatter = json
+                ? new CompactJsonFormatter()
+                : new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}");
+            // Standard output through Serilog's console sink, unless a host of the site (the tests) gives a stream.
+            var output = services.GetService<SiteLogOutput>();
+            logger.WriteTo.Queued(to =>
+            {
+                if (output is null)
+                {
+                    to.Console(formatter);
+                }
+                else
+                {
+                    to.Sink(new SiteLogOutput.Lines(formatter, output.Stream));
+                }
+            });
         },
         // The site's logger is its own, disposed (and flushed) with its host. Left static, every
         // host in a process writes through the last one made, and the first to stop closes it

@@ -3,22 +3,22 @@ using System.Text;
 using Serilog;
 using Serilog.Configuration;
 using Serilog.Core;
-using Serilog.Debugging;
 using Serilog.Events;
 using Serilog.Formatting;
 using Serilog.Parsing;
+using Serilog.Sinks.Async;
 
 namespace Relational.Site;
 
 /// <summary>
-/// Log lines to standard output through Serilog's own batching (<see cref="BatchingOptions"/>): a
-/// request hands its event to a queue and goes on; a background loop formats a batch and writes it
-/// with one write. Two bounds in front of the queue keep the log and the memory it holds finite
-/// under any flood: at most <c>maxQueued</c> events wait (beyond, lines are dropped and counted,
-/// and the count is written once output moves again), and an error repeated with the same
-/// exception type, message template and route within <c>repeatWindow</c> is written once with its
-/// stack trace and then as one line with a count. Everything queued is written when the logger
-/// is disposed (the host does that when the site stops).
+/// Log lines through Serilog's own async sink: a request hands its event to a queue and goes on;
+/// a background thread writes it to the sink given (the console). Two bounds keep the log and the
+/// memory it holds finite under any flood: at most <c>maxQueued</c> events wait (beyond, the async
+/// sink drops them; their count is written with the next line once the queue has room again, or
+/// when the site stops), and an error repeated with the same exception type, message template and
+/// route within <c>repeatWindow</c> is written once with its stack trace and then as one line with
+/// a count (with the first line after the window). Everything queued is written when the logger is
+/// disposed (the host does that when the site stops).
 /// </summary>
 public static class SiteLog
 {
@@ -26,24 +26,19 @@ public static class SiteLog
 
     public static readonly TimeSpan RepeatWindow = TimeSpan.FromSeconds(60);
 
-    /// <summary>How long a line may wait to be gathered with others into one write.</summary>
-    public static readonly TimeSpan Gathering = TimeSpan.FromMilliseconds(50);
-
-    public static LoggerConfiguration StandardOutput(
-        this LoggerSinkConfiguration writeTo, ITextFormatter formatter, Stream output,
-        int maxQueued = MaxQueued, TimeSpan? gathering = null, TimeSpan? repeatWindow = null, TimeProvider? time = null)
+    public static LoggerConfiguration Queued(
+        this LoggerSinkConfiguration writeTo, Action<LoggerSinkConfiguration> sink,
+        int maxQueued = MaxQueued, TimeSpan? repeatWindow = null, TimeProvider? time = null)
     {
-        var budget = new LogBudget(maxQueued, repeatWindow ?? RepeatWindow, time ?? TimeProvider.System);
+        var budget = new LogBudget(repeatWindow ?? RepeatWindow, time ?? TimeProvider.System);
         return writeTo.Sink(LoggerSinkConfiguration.Wrap(
-            batching => new LogGate(batching, budget),
-            to => to.Sink(
-                new StandardOutputBatches(formatter, output, budget),
-                new BatchingOptions { BatchSizeLimit = 1_000, BufferingTimeLimit = gathering ?? Gathering, EagerlyEmitFirstEvent = true })));
+            queue => new LogGate(queue, budget),
+            to => to.Async(sink, bufferSize: maxQueued, blockWhenFull: false, monitor: budget)));
     }
 }
 
-/// <summary>What the gate and the writer share: events waiting, lines dropped, errors repeated.</summary>
-internal sealed class LogBudget(int maxQueued, TimeSpan repeatWindow, TimeProvider time)
+/// <summary>What the gate follows: the queue's dropped events, and errors repeated.</summary>
+internal sealed class LogBudget(TimeSpan repeatWindow, TimeProvider time) : IAsyncLogEventSinkMonitor
 {
     private const int MaxRepeatKeys = 1_000;
 
@@ -54,67 +49,92 @@ internal sealed class LogBudget(int maxQueued, TimeSpan repeatWindow, TimeProvid
         "The same error ({ExceptionType}: {ErrorTemplate}) on {RouteTemplate} happened {Repeats} more times in {Seconds} s; its stack trace is written once a window");
 
     private readonly ConcurrentDictionary<(string Type, string Template, string Route), Repeat> _repeats = new();
-    private long _queued;
-    private long _dropped;
+    private IAsyncLogEventSinkInspector? _queue;
+    private long _droppedSaid;
+    private int _kinds;
 
-    /// <summary>True if the event may join the queue; false if it is dropped (and counted) or folded into a repeat count.</summary>
-    public bool Admit(LogEvent logEvent)
-    {
-        if (logEvent.Exception is { } exception && !FirstOfItsKind(logEvent, exception))
-        {
-            return false;
-        }
+    public void StartMonitoring(IAsyncLogEventSinkInspector inspector) => _queue = inspector;
 
-        if (Interlocked.Increment(ref _queued) > maxQueued)
-        {
-            Interlocked.Decrement(ref _queued);
-            Interlocked.Increment(ref _dropped);
-            return false;
-        }
+    public void StopMonitoring(IAsyncLogEventSinkInspector inspector) => _queue = null;
 
-        return true;
-    }
-
-    public void Written(int count) => Interlocked.Add(ref _queued, -count);
+    /// <summary>False for a repeat of an error written within the window (it is counted instead).</summary>
+    public bool Admit(LogEvent logEvent) => logEvent.Exception is not { } exception || FirstOfItsKind(logEvent, exception);
 
     /// <summary>The lines that say what was dropped or folded, due now (all of them when stopping).</summary>
-    public IEnumerable<LogEvent> Notices(bool stopping)
+    public List<LogEvent>? Notices(bool stopping)
     {
-        var now = time.GetUtcNow();
-        if (Interlocked.Exchange(ref _dropped, 0) is var dropped and > 0)
+        var dropped = Dropped(stopping);
+        if (dropped == 0 && Volatile.Read(ref _kinds) == 0)
         {
-            yield return new LogEvent(now, LogEventLevel.Warning, null, DroppedTemplate, [new LogEventProperty("DroppedLines", new ScalarValue(dropped))]);
+            return null;
         }
 
+        var now = time.GetUtcNow();
+        List<LogEvent>? notices = dropped == 0 ? null :
+            [new LogEvent(now, LogEventLevel.Warning, null, DroppedTemplate, [new LogEventProperty("DroppedLines", new ScalarValue(dropped))])];
         foreach (var (key, repeat) in _repeats)
         {
             if ((stopping || now - repeat.Since >= repeatWindow) && _repeats.TryRemove(new KeyValuePair<(string, string, string), Repeat>(key, repeat)))
             {
+                Interlocked.Decrement(ref _kinds);
                 var count = Interlocked.Read(ref repeat.Count);
                 if (count > 0)
                 {
-                    yield return new LogEvent(now, LogEventLevel.Warning, null, RepeatedTemplate,
+                    (notices ??= []).Add(new LogEvent(now, LogEventLevel.Warning, null, RepeatedTemplate,
                     [
                         new LogEventProperty("ExceptionType", new ScalarValue(key.Type)),
                         new LogEventProperty("ErrorTemplate", new ScalarValue(key.Template)),
                         new LogEventProperty("RouteTemplate", new ScalarValue(key.Route)),
                         new LogEventProperty("Repeats", new ScalarValue(count)),
                         new LogEventProperty("Seconds", new ScalarValue((int)Math.Ceiling((now - repeat.Since).TotalSeconds))),
-                    ]);
+                    ]));
                 }
             }
         }
+
+        return notices;
+    }
+
+    /// <summary>
+    /// How many events the queue dropped since the last notice, once it has room for the notice
+    /// (a notice dropped too would be counted twice). When stopping it waits a moment for that room.
+    /// </summary>
+    private long Dropped(bool stopping)
+    {
+        if (_queue is not { } queue)
+        {
+            return 0;
+        }
+
+        var said = Interlocked.Read(ref _droppedSaid);
+        var dropped = queue.DroppedMessagesCount;
+        if (dropped == said)
+        {
+            return 0;
+        }
+
+        var room = stopping
+            ? SpinWait.SpinUntil(() => queue.Count < queue.BufferSize, TimeSpan.FromSeconds(1))
+            : queue.Count < queue.BufferSize;
+        // One caller says it; the others see it said.
+        return room && Interlocked.CompareExchange(ref _droppedSaid, dropped, said) == said ? dropped - said : 0;
     }
 
     private bool FirstOfItsKind(LogEvent logEvent, Exception exception)
     {
         var route = logEvent.Properties.TryGetValue("RouteTemplate", out var value) && value is ScalarValue { Value: string r } ? r : "(no route)";
         var key = (exception.GetType().FullName ?? "", logEvent.MessageTemplate.Text, route);
-        var fresh = new Repeat(time.GetUtcNow());
         // Past this many kinds at once (the code has far fewer), errors are written as they come.
-        var repeat = _repeats.Count >= MaxRepeatKeys ? fresh : _repeats.GetOrAdd(key, fresh);
+        if (Volatile.Read(ref _kinds) >= MaxRepeatKeys)
+        {
+            return true;
+        }
+
+        var fresh = new Repeat(time.GetUtcNow());
+        var repeat = _repeats.GetOrAdd(key, fresh);
         if (ReferenceEquals(repeat, fresh))
         {
+            Interlocked.Increment(ref _kinds);
             return true;
         }
 
@@ -130,115 +150,54 @@ internal sealed class LogBudget(int maxQueued, TimeSpan repeatWindow, TimeProvid
     }
 }
 
-/// <summary>In front of Serilog's batching queue: lets an event in only within the budget.</summary>
-internal sealed class LogGate(ILogEventSink batching, LogBudget budget) : ILogEventSink, IDisposable
+/// <summary>In front of the async sink's queue: lets an event in unless it is a repeat, and adds the notices due.</summary>
+internal sealed class LogGate(ILogEventSink queue, LogBudget budget) : ILogEventSink, IDisposable
 {
     public void Emit(LogEvent logEvent)
     {
         if (budget.Admit(logEvent))
         {
-            batching.Emit(logEvent);
-        }
-    }
-
-    public void Dispose() => (batching as IDisposable)?.Dispose();
-}
-
-/// <summary>Formats a batch into one buffer and writes it to the output with one write.</summary>
-internal sealed class StandardOutputBatches : IBatchedLogEventSink, IDisposable
-{
-    // A buffer grown past this by a burst is let go rather than kept for the quiet times after.
-    private const int KeptBufferBytes = 1024 * 1024;
-
-    private readonly ITextFormatter _formatter;
-    private readonly Stream _output;
-    private readonly LogBudget _budget;
-    private MemoryStream _buffer = new(64 * 1024);
-    private StreamWriter _text;
-
-    public StandardOutputBatches(ITextFormatter formatter, Stream output, LogBudget budget)
-    {
-        _formatter = formatter;
-        _output = output;
-        _budget = budget;
-        _text = Writer(_buffer);
-    }
-
-    public Task EmitBatchAsync(IReadOnlyCollection<LogEvent> batch)
-    {
-        foreach (var logEvent in batch)
-        {
-            Format(logEvent);
+            queue.Emit(logEvent);
         }
 
-        _budget.Written(batch.Count);
-        WriteOut(stopping: false);
-        return Task.CompletedTask;
-    }
-
-    public Task OnEmptyBatchAsync()
-    {
-        WriteOut(stopping: false);
-        return Task.CompletedTask;
+        EmitNotices(stopping: false);
     }
 
     public void Dispose()
     {
-        WriteOut(stopping: true);
-        _text.Dispose();
+        EmitNotices(stopping: true);
+        (queue as IDisposable)?.Dispose();
     }
 
-    private void Format(LogEvent logEvent)
+    private void EmitNotices(bool stopping)
     {
-        try
+        if (budget.Notices(stopping) is { } notices)
         {
-            _formatter.Format(logEvent, _text);
-        }
-        catch (Exception exception)
-        {
-            SelfLog.WriteLine("SiteLog: an event would not format: {0}", exception);
-        }
-    }
-
-    private void WriteOut(bool stopping)
-    {
-        foreach (var notice in _budget.Notices(stopping))
-        {
-            Format(notice);
-        }
-
-        _text.Flush();
-        if (_buffer.Length == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            _output.Write(_buffer.GetBuffer(), 0, (int)_buffer.Length);
-            _output.Flush();
-        }
-        catch (Exception exception)
-        {
-            // Output closed or failing: these lines are lost, and the writer goes on with the next.
-            SelfLog.WriteLine("SiteLog: writing failed: {0}", exception.Message);
-        }
-
-        if (_buffer.Capacity > KeptBufferBytes)
-        {
-            _text.Dispose();
-            _buffer = new MemoryStream(64 * 1024);
-            _text = Writer(_buffer);
-        }
-        else
-        {
-            _buffer.SetLength(0);
+            foreach (var notice in notices)
+            {
+                queue.Emit(notice);
+            }
         }
     }
-
-    private static StreamWriter Writer(Stream buffer) =>
-        new(buffer, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 4096, leaveOpen: true);
 }
 
-/// <summary>Where the site's log lines go: standard output, or a stream a host of the site gives.</summary>
-public sealed record SiteLogOutput(Stream Stream);
+/// <summary>
+/// Where the site's log lines go instead of standard output: a stream a host of the site gives
+/// (the tests keep each site's log apart this way).
+/// </summary>
+public sealed record SiteLogOutput(Stream Stream)
+{
+    /// <summary>Each event formatted onto the stream, one write a line (from the async sink's one thread).</summary>
+    internal sealed class Lines(ITextFormatter formatter, Stream stream) : ILogEventSink, IDisposable
+    {
+        private readonly StreamWriter _text = new(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 4096, leaveOpen: true);
+
+        public void Emit(LogEvent logEvent)
+        {
+            formatter.Format(logEvent, _text);
+            _text.Flush();
+        }
+
+        public void Dispose() => _text.Dispose();
+    }
+}

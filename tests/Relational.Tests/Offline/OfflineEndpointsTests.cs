@@ -49,7 +49,7 @@ public sealed class OfflineEndpointsTests : IDisposable
     public async Task Removing_the_copy_asks_the_browser_to_erase_cache_and_storage_but_keeps_the_progress_cookie()
     {
         using var client = RawClient();
-        using var response = await client.PostFormAsync("/progress/remove-offline-copy");
+        using var response = await client.PostFormAsync("/offline/remove");
 
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
         Assert.Equal("/offline?done=removed#outcome", response.Headers.Location?.OriginalString);
@@ -64,7 +64,7 @@ public sealed class OfflineEndpointsTests : IDisposable
     public async Task A_removal_with_made_up_fields_erases_nothing()
     {
         using var client = RawClient();
-        using var response = await client.PostFormAsync("/progress/remove-offline-copy", [new("anything", "1")]);
+        using var response = await client.PostFormAsync("/offline/remove", [new("anything", "1")]);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.False(response.Headers.Contains("Clear-Site-Data"));

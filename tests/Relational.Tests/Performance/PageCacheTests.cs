@@ -117,6 +117,32 @@ public sealed class PageCacheTests
     }
 
     /// <summary>
+    /// The coding follows the reader's own weights: one refused with q=0 is never sent, even when
+    /// <c>*</c> accepts the rest, and a coding named after <c>*</c> keeps its own weight. Response
+    /// Compression's own provider would send Brotli to both (its <c>*</c> adds every coding and
+    /// ends the list), which is why <c>ContentCodings.Preferred</c> chooses for kept pages.
+    /// </summary>
+    [Theory]
+    [InlineData("br;q=0, *")]
+    [InlineData("*;q=0.5, gzip")]
+    public async Task A_kept_page_comes_in_the_coding_the_reader_weighs_highest(string acceptEncoding)
+    {
+        using var factory = CachingSite();
+        using var client = factory.CreateClient();
+
+        using var first = await GetAsync(client, Section, acceptEncoding);
+        using var kept = await GetAsync(client, Section, acceptEncoding);
+
+        foreach (var response in new[] { first, kept })
+        {
+            Assert.Equal(["gzip"], response.Content.Headers.ContentEncoding);
+            Assert.Contains(Text, await DecodeAsync(response, s => new GZipStream(s, CompressionMode.Decompress)));
+        }
+
+        Assert.NotNull(kept.Headers.Age);
+    }
+
+    /// <summary>
     /// A kept page is answered before routing and the security headers run (KeptPages): it must go
     /// out exactly as the output cache sent it, security headers included, and with HSTS only for
     /// the scheme it was kept for.

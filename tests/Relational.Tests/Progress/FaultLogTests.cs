@@ -73,7 +73,7 @@ public sealed class FaultLogTests(PostgreSqlCluster cluster)
 
         Execute($"ALTER DATABASE {database} RESET default_transaction_read_only");
         await SavedOnceItWorksAsync(client, reader);
-        // The log is written in batches off the request's thread: give its line a moment (bounded).
+        // The log is written off the request's thread: give its line a moment (bounded).
         for (var waited = 0; waited < 50 && !site.Log.Text.Contains(Again, StringComparison.Ordinal); waited++)
         {
             await Task.Delay(100);

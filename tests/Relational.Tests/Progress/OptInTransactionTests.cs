@@ -23,7 +23,7 @@ public sealed class OptInTransactionTests(PostgreSqlCluster cluster)
             using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=False");
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "CREATE TRIGGER full_disk BEFORE INSERT ON section_progress BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END";
+            command.CommandText = "CREATE TRIGGER full_disk BEFORE INSERT ON part_progress BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END";
             command.ExecuteNonQuery();
         });
 
@@ -39,7 +39,7 @@ public sealed class OptInTransactionTests(PostgreSqlCluster cluster)
         await OptInFailsAsync(site, () => Execute(connectionString, """
             CREATE FUNCTION full_disk() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN RAISE EXCEPTION 'could not extend file' USING ERRCODE = 'disk_full'; END $$;
-            CREATE TRIGGER full_disk BEFORE INSERT ON section_progress FOR EACH ROW EXECUTE FUNCTION full_disk();
+            CREATE TRIGGER full_disk BEFORE INSERT ON part_progress FOR EACH ROW EXECUTE FUNCTION full_disk();
             """));
 
         Assert.Equal(0L, Execute(connectionString, "SELECT count(*) FROM readers"));

@@ -83,11 +83,11 @@ public sealed class PostgreSqlReadingProgressStoreTests(PostgreSqlCluster cluste
 
         Assert.True(await _store.SavePlaceAsync(reader, Part2));
         await CrashAndRestartAsync();
-        Assert.Equal(Part2.Section, Scalar("SELECT saved_section FROM readers"));
+        Assert.Equal(Part2.Section, Scalar("SELECT saved_part FROM readers"));
 
         Assert.True(await _store.MarkFinishedAsync(reader, Part1));
         await CrashAndRestartAsync();
-        Assert.Equal(1L, Scalar($"SELECT count(*) FROM section_progress WHERE section_slug = '{Part1.Section}' AND finished_at IS NOT NULL"));
+        Assert.Equal(1L, Scalar($"SELECT count(*) FROM part_progress WHERE part_slug = '{Part1.Section}' AND finished_at IS NOT NULL"));
 
         Assert.True(await _store.ForgetAsync(reader));
         await CrashAndRestartAsync();

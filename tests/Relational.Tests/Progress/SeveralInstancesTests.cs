@@ -194,7 +194,7 @@ public sealed partial class SeveralInstancesTests(PostgreSqlCluster cluster, Pub
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
         using var command = new NpgsqlCommand(
-            "SELECT section_slug FROM section_progress WHERE finished_at IS NOT NULL AND reader_id = (SELECT reader_id FROM reader_keys WHERE key_hash = $1)",
+            "SELECT part_slug FROM part_progress WHERE finished_at IS NOT NULL AND reader_id = (SELECT reader_id FROM reader_keys WHERE key_hash = $1)",
             connection);
         command.Parameters.Add(new NpgsqlParameter { Value = keyHash });
         using var rows = command.ExecuteReader();

@@ -18,7 +18,7 @@ public sealed class CrossSitePostTests : IDisposable
     public static readonly string[] FormPaths =
     [
         "/progress/remember", "/progress/save", "/progress/finished", "/progress/link", "/progress/forget",
-        "/progress/resume/" + new string('a', 43), "/progress/remove-offline-copy",
+        "/progress/resume/" + new string('a', 43), "/offline/remove",
     ];
 
     private readonly SiteFactory _site = new();

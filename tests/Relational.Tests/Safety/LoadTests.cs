@@ -58,7 +58,7 @@ public sealed class LoadTests
             }
         }
 
-        Assert.Equal(Readers * sections.Length, Count(database, "SELECT count(*) FROM section_progress"));
+        Assert.Equal(Readers * sections.Length, Count(database, "SELECT count(*) FROM part_progress"));
     }
 
     /// <summary>Null: no row for this reader and part; else whether it is marked finished.</summary>
@@ -68,9 +68,9 @@ public sealed class LoadTests
         using var command = connection.CreateCommand();
         command.CommandText =
             """
-            SELECT p.finished_at IS NOT NULL FROM section_progress p
+            SELECT p.finished_at IS NOT NULL FROM part_progress p
             JOIN reader_keys k ON k.reader_id = p.reader_id
-            WHERE k.key_hash = $key AND p.section_slug = $section
+            WHERE k.key_hash = $key AND p.part_slug = $section
             """;
         command.Parameters.AddWithValue("$key", keyHash);
         command.Parameters.AddWithValue("$section", section);

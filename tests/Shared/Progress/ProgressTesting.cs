@@ -57,7 +57,7 @@ public sealed class TempStore : IDisposable
 /// <summary>Looks straight into a database file, as an operator would with the sqlite3 shell.</summary>
 public static class Database
 {
-    public static readonly string[] Tables = ["readers", "reader_keys", "section_progress", "resume_links"];
+    public static readonly string[] Tables = ["readers", "reader_keys", "part_progress", "resume_links"];
 
     public static long Count(string path, string table) => (long)Scalar(path, $"SELECT count(*) FROM {table}")!;
 

@@ -54,7 +54,7 @@ public abstract class ReadingProgressStoreContract
         Assert.Null(await Store.CreateResumeLinkAsync(stranger));
         Assert.False(await Store.RevokeResumeLinkAsync(stranger));
         Assert.False(await Store.ForgetAsync(stranger));
-        Assert.Equal(0, Count("section_progress") + Count("resume_links"));
+        Assert.Equal(0, Count("part_progress") + Count("resume_links"));
         Assert.Equal(1, Count("readers"));
     }
 
@@ -176,7 +176,7 @@ public abstract class ReadingProgressStoreContract
 
         Assert.Null(await Store.FindAsync(other));
         Assert.Equal(1, Count("readers"));
-        Assert.Equal(0, Count("section_progress"));
+        Assert.Equal(0, Count("part_progress"));
     }
 
     [Fact]
@@ -216,7 +216,7 @@ public abstract class ReadingProgressStoreContract
         Assert.Null(await Store.FindAsync(key));
         Assert.Equal(1, Count("readers"));
         Assert.Equal(1, Count("reader_keys"));
-        Assert.Equal(1, Count("section_progress"));
+        Assert.Equal(1, Count("part_progress"));
         Assert.Equal(0, Count("resume_links"));
         Assert.False(await Store.AdoptAsync(token!, ReaderKey.New(), null));
         Assert.NotNull(await Store.FindAsync(neighbour));
@@ -237,7 +237,7 @@ public abstract class ReadingProgressStoreContract
 
         Assert.Null(await Store.FindAsync(idle));
         Assert.NotNull(await Store.FindAsync(active));
-        Assert.Equal(0, Count("section_progress"));
+        Assert.Equal(0, Count("part_progress"));
         Assert.Equal(1, Count("reader_keys"));
     }
 
@@ -286,7 +286,7 @@ public abstract class ReadingProgressStoreContract
         });
 
         Assert.Equal(50, Count("readers"));
-        Assert.Equal(150, Count("section_progress"));
+        Assert.Equal(150, Count("part_progress"));
         for (var i = 0; i < keys.Length; i++)
         {
             var progress = await Store.FindAsync(keys[i]);

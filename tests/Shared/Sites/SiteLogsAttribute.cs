@@ -19,6 +19,8 @@ public sealed class SiteLogsAttribute : BeforeAfterTestAttribute
     /// <summary>At most this much of one log is shown for one test (its end, where a failure is).</summary>
     private const int MaxShown = 200_000;
 
+    private static readonly TimeSpan LastLines = TimeSpan.FromMilliseconds(250);
+
     /// <summary>The logs of each test collection's sites, by the collection's id.</summary>
     private static readonly ConcurrentDictionary<string, List<Watched>> Collections = new(StringComparer.Ordinal);
 
@@ -59,9 +61,9 @@ public sealed class SiteLogsAttribute : BeforeAfterTestAttribute
             return;
         }
 
-        // The site writes its lines in batches (Relational.Site.SiteLog.Gathering): give the last
-        // lines of the failing test time to arrive. Only failures wait.
-        Thread.Sleep(Relational.Site.SiteLog.Gathering * 5);
+        // The site writes its lines off the request's thread (Relational.Site.SiteLog): give the
+        // last lines of the failing test time to arrive. Only failures wait.
+        Thread.Sleep(LastLines);
         lock (logs)
         {
             foreach (var watched in logs)

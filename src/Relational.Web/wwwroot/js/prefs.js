@@ -2,6 +2,8 @@
    Preferences live in this browser only (localStorage), never on the server. */
 (function (w, d) {
   var KEY = 'relational-prefs', root = d.documentElement, title = d.title;
+  // Neutral, yet still saying what a form just did (the server writes it beside the title).
+  var neutralTitle = (d.querySelector('title') || root).getAttribute('data-neutral') || 'Reading';
   var icon = d.querySelector('link[rel=icon]'), iconHref = icon && icon.getAttribute('href');
   var manifest = d.querySelector('link[rel=manifest]'), manifestHref = manifest && manifest.getAttribute('href');
   var feed = d.querySelector('link[rel=alternate][type="application/atom+xml"]');
@@ -21,7 +23,7 @@
     // Discreet: a neutral tab title and icon, so history and tabs say only "Reading".
     var discreet = p.discreet === 'on' || /[?&]discreet=1(&|$)/.test(w.location.search);
     set('discreet', discreet ? 'on' : '');
-    d.title = discreet ? 'Reading' : title;
+    d.title = discreet ? neutralTitle : title;
     if (icon) { icon.setAttribute('href', discreet ? '/favicon-neutral.svg' : iconHref); }
     // Added to a home screen in discreet mode, the site is named "Reading", with the plain icon.
     if (manifest) { manifest.setAttribute('href', discreet ? '/manifest-neutral.webmanifest' : manifestHref); }
