@@ -17,6 +17,7 @@ namespace Relational.Progress;
 /// </summary>
 [IgnoreAntiforgeryToken]
 [SiteForm]
+[ReadersOwn(DownloadHandler = "Export")]
 public sealed class ProgressPageModel(
     IReadingProgressStore store,
     ProgressForPages pages,

@@ -20,6 +20,7 @@ namespace Relational.Progress;
 /// </summary>
 [IgnoreAntiforgeryToken]
 [SiteForm]
+[ReadersOwn]
 public sealed class ResumeModel(IReadingProgressStore store, CatalogueProvider catalogue, IOptions<ProgressOptions> options, TimeProvider clock) : PageModel
 {
     /// <summary>This page, for <c>Url.Page</c>.</summary>

@@ -69,7 +69,7 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
             return StatusCodes.Status414UriTooLong;
         }
 
-        if (request.Path.StartsWithSegments("/progress") && !IsolationAllows(request))
+        if (endpoint?.GetMetadata<ReadersOwnAttribute>() is { } own && !IsolationAllows(request, own.IsDownload(request)))
         {
             return StatusCodes.Status403Forbidden;
         }
@@ -176,15 +176,14 @@ internal sealed class RequestGuard(RequestDelegate next, IOptionsMonitor<SafetyO
     }
 
     /// <summary>
-    /// OWASP's resource isolation policy for the reader's own pages (<c>/progress</c>): another
+    /// OWASP's resource isolation policy for the reader's own pages (<see cref="ReadersOwnAttribute"/>): another
     /// site may link to them (a top-level navigation to a page), never fetch, embed or frame them,
     /// and never start the download of the reader's data, not even by a link. A browser that sends
     /// no <c>Sec-Fetch-Site</c> (lynx, w3m, older ones) is let in as before, the download only
     /// without a <c>Referer</c> of another site.
     /// </summary>
-    private static bool IsolationAllows(HttpRequest request)
+    private static bool IsolationAllows(HttpRequest request, bool export)
     {
-        var export = request.Path.StartsWithSegments("/progress/export");
         var site = request.Headers["Sec-Fetch-Site"].ToString();
         if (site.Length == 0)
         {
