@@ -4,7 +4,7 @@ attack is bounded in time and count. Each prints one line of key=value figures.
 
   python3 bench/abuse.py hosts PORT SECONDS CONNECTIONS PATH...
   python3 bench/abuse.py idle PORT COUNT HOLD_SECONDS READY_FILE
-  python3 bench/abuse.py optins PORT SECONDS ADDRESSES ARTICLE SECTION COOKIE OTHER_SECTION
+  python3 bench/abuse.py optins PORT SECONDS ADDRESSES ARTICLE PART COOKIE OTHER_PART
 """
 import asyncio
 import collections
@@ -91,10 +91,10 @@ def still_open(s):
         return False
 
 
-async def optins(port, seconds, addresses, article, section, cookie, other_section):
+async def optins(port, seconds, addresses, article, part, cookie, other_part):
     statuses = collections.Counter()
     cookies_set = 0
-    body = f"article={article}&section={section}".encode()
+    body = f"article={article}&part={part}".encode()
 
     def post(body, extra=b"", handler=b"remember"):
         return (b"POST /progress/" + handler + b" HTTP/1.1\r\nHost: 127.0.0.1:" + str(port).encode() +
@@ -129,7 +129,7 @@ async def optins(port, seconds, addresses, article, section, cookie, other_secti
     async def existing_reader():
         # A reader remembered before the flood marks a part finished half way through it.
         await asyncio.sleep(seconds / 2)
-        answer = await exchange(port, post(f"article={article}&section={other_section}".encode(),
+        answer = await exchange(port, post(f"article={article}&part={other_part}".encode(),
                                            b"Cookie: relational-reader=" + cookie.encode() + b"\r\n", b"finished"))
         return status_of(answer), time.monotonic() - start
 

@@ -24,7 +24,7 @@ READER_SECONDS=${BENCH_READER_SECONDS:-10}
 READERS=32
 SITE=http://127.0.0.1:$PORT
 ARTICLE=/healing-trauma-in-relationship
-SECTION=$ARTICLE/safety-is-built-not-assumed
+PART=$ARTICLE/safety-is-built-not-assumed
 NEW_READERS_PER_MINUTE=120
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -88,12 +88,12 @@ row() { ROWS+=("| $1 | $2 | $3 | $4 |"); }
 verdict() { if [ "$1" = 1 ]; then echo pass; else echo FAIL; fi; }
 fds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
 alive() { if kill -0 "$1" 2>/dev/null; then echo yes; else echo no; fi; }
-# The cookie set by an opt-in: opt_in SECTION [CURL ARGS…]. Each reader opts in from an address of
+# The cookie set by an opt-in: opt_in PART [CURL ARGS…]. Each reader opts in from an address of
 # its own (127.0.200.N), as real readers would: the per-client POST limit stays at its default.
 opt_in() {
-  local section=$1; shift
+  local part=$1; shift
   curl -s -o /dev/null -D - -X POST -H 'Sec-Fetch-Site: same-origin' "$@" \
-    --data-urlencode "article=${ARTICLE#/}" --data-urlencode "section=$section" "$SITE/progress/remember" \
+    --data-urlencode "article=${ARTICLE#/}" --data-urlencode "part=$part" "$SITE/progress/remember" \
     | grep -i '^set-cookie: relational-reader=' | sed -E 's/^[^=]+=([^;]*).*/\1/' | tr -d '\r'
 }
 db_rows() { sqlite3 "$DB" "SELECT (SELECT count(*) FROM readers) || ' readers, ' || (SELECT count(*) FROM reader_keys) || ' keys, ' || (SELECT count(*) FROM part_progress) || ' part rows'"; }
@@ -108,16 +108,16 @@ echo "Starting the site on $SITE…"
 start_site main "$PORT" 20000
 MAIN_PID=$SITE_PID
 DB=$WORK/main/progress.db
-SECTIONS=$(curl -fs "$SITE$ARTICLE" | grep -oE "href=\"$ARTICLE/[a-z0-9-]+\"" | cut -d'"' -f2 | grep -v '/all$' | sort -u)
-FIRST=$(echo "$SECTIONS" | head -1)
-LAST=$(echo "$SECTIONS" | tail -1)
+PARTS=$(curl -fs "$SITE$ARTICLE" | grep -oE "href=\"$ARTICLE/[a-z0-9-]+\"" | cut -d'"' -f2 | grep -v '/all$' | sort -u)
+FIRST=$(echo "$PARTS" | head -1)
+LAST=$(echo "$PARTS" | tail -1)
 
 # 1. Missing or impossible Host (issue item 3).
 echo "Flooding with a missing or impossible Host for ${FLOOD_SECONDS} s…"
-for path in / "$SECTION" "$ARTICLE/all"; do curl -fs -o /dev/null "$SITE$path"; done
+for path in / "$PART" "$ARTICLE/all"; do curl -fs -o /dev/null "$SITE$path"; done
 sleep 1
 log_before=$(stat -c %s "$WORK/main.log")
-hosts=$(python3 "$BENCH/abuse.py" hosts "$PORT" "$FLOOD_SECONDS" 16 / "$SECTION" "$ARTICLE/all")
+hosts=$(python3 "$BENCH/abuse.py" hosts "$PORT" "$FLOOD_SECONDS" 16 / "$PART" "$ARTICLE/all")
 sleep 2
 log_bytes=$(( $(stat -c %s "$WORK/main.log") - log_before ))
 sent=$(sed -E 's/.*sent=([0-9]+).*/\1/' <<<"$hosts")
@@ -140,7 +140,7 @@ for i in $(seq 1 "$READERS"); do
   COOKIES+=("$cookie")
 done
 EARLY_READER=$(opt_in "${FIRST##*/}" --interface 127.0.201.1)
-PATHS=$(echo "$SECTIONS" | tr '\n' ' ')
+PATHS=$(echo "$PARTS" | tr '\n' ' ')
 readers() { # readers SECONDS OUTPUT [WRK ARGS…]
   BENCH_COOKIES="${COOKIES[*]}" BENCH_PATHS="$PATHS" wrk -t"$READERS" -c"$READERS" -d"$1s" --latency "${@:3}" -s "$BENCH/readers.lua" "$SITE" >"$2" 2>&1
 }

@@ -16,7 +16,7 @@ ROUND_SECONDS=${BENCH_ROUND_SECONDS:-8}
 REQUESTS=${BENCH_ATTACK_REQUESTS:-10000}
 SITE=http://127.0.0.1:$PORT
 ARTICLE=/healing-trauma-in-relationship
-SECTION=$ARTICLE/safety-is-built-not-assumed
+PART=$ARTICLE/safety-is-built-not-assumed
 OUT=$ROOT/bench/out/cache-attack
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -60,14 +60,14 @@ for _ in $(seq 1 3000); do
 done
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$SITE_PID/status"; }
-# Normal reading: the section page, gzip, 32 connections. Prints requests per second.
+# Normal reading: the part page, gzip, 32 connections. Prints requests per second.
 throughput() {
-  wrk -t2 -c32 -d"${ROUND_SECONDS}s" -H 'Accept-Encoding: gzip' "$SITE$SECTION" >"$OUT/$1.txt" 2>&1
+  wrk -t2 -c32 -d"${ROUND_SECONDS}s" -H 'Accept-Encoding: gzip' "$SITE$PART" >"$OUT/$1.txt" 2>&1
   awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$OUT/$1.txt"
 }
 
 echo "Warming up, then measuring normal pages…"
-wrk -t2 -c32 -d15s -H 'Accept-Encoding: gzip' "$SITE$SECTION" >/dev/null 2>&1
+wrk -t2 -c32 -d15s -H 'Accept-Encoding: gzip' "$SITE$PART" >/dev/null 2>&1
 before1=$(throughput before-1)
 before2=$(throughput before-2)
 rss_before=$(rss_kb)
@@ -76,8 +76,8 @@ hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$SITE_PID/status"; }
 echo "Sending ${REQUESTS} requests for non-canonical addresses…"
 # One curl config entry per request, written by awk in one go. The four kinds take turns: a made-up
 # name, our address on another port, one letter of a page in upper case, a trailing slash.
-awk -v n="$REQUESTS" -v site="$SITE" -v own="127.0.0.1:$PORT" -v article="$ARTICLE" -v section="$SECTION" 'BEGIN {
-  split("/ " article " " section " " article "/all /staying-safe /preferences", pages, " ")
+awk -v n="$REQUESTS" -v site="$SITE" -v own="127.0.0.1:$PORT" -v article="$ARTICLE" -v part="$PART" 'BEGIN {
+  split("/ " article " " part " " article "/all /staying-safe /preferences", pages, " ")
   for (i = 1; i <= n; i++) {
     page = pages[1 + i % 6]; named = pages[2 + i % 5]; kind = i % 4
     if (kind == 0) { host = "reader" i ".example"; path = page }
@@ -118,7 +118,7 @@ echo
 echo "| Measure | Goal | Measured | Result |"
 echo "| --- | --- | --- | --- |"
 echo "| Non-canonical requests answered (200 page or 301) | all ${REQUESTS} | ${answered} in ${attack_ms} ms (${statuses}) | $(verdict "$([ "$answered" -eq "$REQUESTS" ] && echo 1 || echo 0)") |"
-echo "| Section page throughput after / before | >= 0.80x | ${ratio}x (${before1}, ${before2} -> ${after1}, ${after2} req/s) | $(verdict "$(awk -v r="$ratio" 'BEGIN { print (r >= 0.8) }')") |"
+echo "| Part page throughput after / before | >= 0.80x | ${ratio}x (${before1}, ${before2} -> ${after1}, ${after2} req/s) | $(verdict "$(awk -v r="$ratio" 'BEGIN { print (r >= 0.8) }')") |"
 echo "| Memory: RSS before -> after the attack, peak | peak <= 200 MB (bench/run.sh's target) | $((rss_before / 1024)) MB -> $((rss_after / 1024)) MB, peak $((peak / 1024)) MB | $(verdict "$([ "$peak" -le $((200 * 1024)) ] && echo 1 || echo 0)") |"
 echo
 echo "Raw output: bench/out/cache-attack/"

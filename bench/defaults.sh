@@ -20,7 +20,7 @@ ROUNDS=${BENCH_ROUNDS:-3}
 ROUND_SECONDS=${BENCH_ROUND_SECONDS:-10}
 SITE=http://127.0.0.1:$PORT
 NAME=reading.example.org
-SECTION=/healing-trauma-in-relationship/safety-is-built-not-assumed
+PART=/healing-trauma-in-relationship/safety-is-built-not-assumed
 OUT=$ROOT/bench/out/defaults
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -71,20 +71,20 @@ start() {
   echo "the site ($name) did not start within 60 s" >&2; exit 1
 }
 
-# round NAME: the section page, gzip, 32 connections, Host as the proxy passes it. Prints "req/s p99".
+# round NAME: the part page, gzip, 32 connections, Host as the proxy passes it. Prints "req/s p99".
 round() {
   local file
   file="$OUT/$1-$(date +%s%N).txt"
-  wrk -t2 -c32 -d"${ROUND_SECONDS}s" --latency -H "Host: $NAME" -H 'Accept-Encoding: gzip' "$SITE$SECTION" >"$file" 2>&1
+  wrk -t2 -c32 -d"${ROUND_SECONDS}s" --latency -H "Host: $NAME" -H 'Accept-Encoding: gzip' "$SITE$PART" >"$file" 2>&1
   awk '/^Requests\/sec:/ { rps = $2 } /^ +99%/ { p99 = $2 } END { printf "%.0f %s\n", rps, p99 }' "$file"
 }
 
-kept() { curl -s -o /dev/null -D - -H "Host: $NAME" -H 'Accept-Encoding: gzip' "$SITE$SECTION" | grep -qi '^age:' && echo yes || echo no; }
+kept() { curl -s -o /dev/null -D - -H "Host: $NAME" -H 'Accept-Encoding: gzip' "$SITE$PART" | grep -qi '^age:' && echo yes || echo no; }
 
 declare -A RPS P99 KEPT
 measure() {
   local name=$1
-  wrk -t2 -c32 -d3s -H "Host: $NAME" -H 'Accept-Encoding: gzip' "$SITE$SECTION" >/dev/null 2>&1
+  wrk -t2 -c32 -d3s -H "Host: $NAME" -H 'Accept-Encoding: gzip' "$SITE$PART" >/dev/null 2>&1
   KEPT[$name]=$(kept)
   read -r rps p99 < <(round "$name")
   RPS[$name]="${RPS[$name]:-}${RPS[$name]:+, }$rps"

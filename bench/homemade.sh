@@ -4,7 +4,7 @@
 # starts the two side by side on 127.0.0.1 and measures them with wrk in alternating rounds, the
 # order swapped every round, so only their ratio in the same run counts. The piece left to weigh:
 # Performance/ContentCodings.cs against Response Compression's own IResponseCompressionProvider
-# choosing the coding, on the section page (kept pages are looked up by that coding).
+# choosing the coding, on the part page (kept pages are looked up by that coding).
 #
 #   bash bench/homemade.sh
 #
@@ -22,7 +22,7 @@ WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-15}
 HOME_MADE=http://127.0.0.1:$PORT
 FRAMEWORK_WAY=http://127.0.0.1:$((PORT + 1))
 ARTICLE=/healing-trauma-in-relationship
-SECTION=$ARTICLE/safety-is-built-not-assumed
+PART=$ARTICLE/safety-is-built-not-assumed
 OUT=$BENCH/out/homemade
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -78,7 +78,7 @@ start() {
   echo "$build did not answer /healthz within 60 s; see $log" >&2; exit 1
 }
 
-# wrk_round URL SECONDS FILE: the section page, gzip, 32 connections; prints "req/s errors".
+# wrk_round URL SECONDS FILE: the part page, gzip, 32 connections; prints "req/s errors".
 wrk_round() {
   wrk -t2 -c32 -d"${2}s" -H 'Accept-Encoding: gzip' "$1" >"$3" 2>&1
   awk '/^Requests\/sec:/ { rps = $2 } /Non-2xx or 3xx responses:/ { e += $NF }
@@ -91,14 +91,14 @@ start home-made "$HOME_MADE" "$OUT/home-made.log"
 start framework-coding "$FRAMEWORK_WAY" "$OUT/framework-coding.log"
 
 echo "Warming up…"
-wrk_round "$HOME_MADE$SECTION" "$WARMUP_SECONDS" "$OUT/warm-home-made.txt" >/dev/null
-wrk_round "$FRAMEWORK_WAY$SECTION" "$WARMUP_SECONDS" "$OUT/warm-framework-coding.txt" >/dev/null
+wrk_round "$HOME_MADE$PART" "$WARMUP_SECONDS" "$OUT/warm-home-made.txt" >/dev/null
+wrk_round "$FRAMEWORK_WAY$PART" "$WARMUP_SECONDS" "$OUT/warm-framework-coding.txt" >/dev/null
 declare -A RPS SUM
 errors=0
 for round in $(seq 1 "$ROUNDS"); do
   if [ $((round % 2)) -eq 1 ]; then order="home-made framework-coding"; else order="framework-coding home-made"; fi
   for who in $order; do
-    if [ "$who" = home-made ]; then url=$HOME_MADE$SECTION; else url=$FRAMEWORK_WAY$SECTION; fi
+    if [ "$who" = home-made ]; then url=$HOME_MADE$PART; else url=$FRAMEWORK_WAY$PART; fi
     read -r rps errs < <(wrk_round "$url" "$ROUND_SECONDS" "$OUT/round$round-$who.txt")
     echo "  round $round $who: $rps req/s, errors $errs"
     RPS[$who]="${RPS[$who]:-}${RPS[$who]:+, }$rps"
@@ -114,6 +114,6 @@ echo "$ROUNDS rounds of $ROUND_SECONDS s each side, alternating, after $WARMUP_S
 echo
 echo "| Piece, load | Home-made | Package or framework way | Home-made req/s (each round) | Other way req/s (each round) | Home-made / other | Errors |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"
-echo "| coding, section page (kept) | ContentCodings.Preferred | IResponseCompressionProvider | ${RPS[home-made]} | ${RPS[framework-coding]} | ${ratio}x | $errors |"
+echo "| coding, part page (kept) | ContentCodings.Preferred | IResponseCompressionProvider | ${RPS[home-made]} | ${RPS[framework-coding]} | ${ratio}x | $errors |"
 echo
 echo "Raw output: bench/out/homemade/"

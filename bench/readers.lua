@@ -1,5 +1,5 @@
 -- Opted-in readers: run with -t32 -c32, so each wrk thread has one connection and one reader's
--- cookie. Each reader reads the section pages round and round.
+-- cookie. Each reader reads the part pages round and round.
 local cookies = {}
 for c in string.gmatch(os.getenv("BENCH_COOKIES") or "", "%S+") do
   cookies[#cookies + 1] = c

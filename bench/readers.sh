@@ -1,5 +1,5 @@
 # Sourced by run.sh. Opted-in readers: 32 connections, each its own reader (opted in through the
-# real "Remember my place" form), reading section pages with progress recording on; afterwards
+# real "Remember my place" form), reading part pages with progress recording on; afterwards
 # every (reader, part) they opened is looked for in the SQLite file.
 READERS=32
 READER_SECONDS=${BENCH_READER_SECONDS:-10}
@@ -7,16 +7,16 @@ READER_WARMUP_SECONDS=${BENCH_READER_WARMUP_SECONDS:-15}
 
 measure_readers() {
   echo "Opting in ${READERS} readers…"
-  local sections first cookies=() cookie status attempt
-  sections=$(curl -fs "$SITE$ARTICLE" | grep -oE "href=\"$ARTICLE/[a-z0-9-]+\"" | cut -d'"' -f2 | grep -v '/all$' | sort -u)
-  first=$(echo "$sections" | head -1)
+  local parts first cookies=() cookie status attempt
+  parts=$(curl -fs "$SITE$ARTICLE" | grep -oE "href=\"$ARTICLE/[a-z0-9-]+\"" | cut -d'"' -f2 | grep -v '/all$' | sort -u)
+  first=$(echo "$parts" | head -1)
   for i in $(seq 1 "$READERS"); do
     cookie=""
     # A POST rate limit may ask us to wait: retry a few times, a second apart.
     for attempt in $(seq 1 30); do
       status=$(curl -s -o /dev/null -D "$OUT/optin.headers" -w '%{http_code}' -X POST \
         -H 'Sec-Fetch-Site: same-origin' -H "Origin: $SITE" \
-        --data-urlencode "article=${ARTICLE#/}" --data-urlencode "section=${first##*/}" \
+        --data-urlencode "article=${ARTICLE#/}" --data-urlencode "part=${first##*/}" \
         "$SITE/progress/remember")
       cookie=$(grep -i '^set-cookie: relational-reader=' "$OUT/optin.headers" | sed -E 's/^[^=]+=([^;]*).*/\1/' | tr -d '\r')
       [ -n "$cookie" ] && break
@@ -24,7 +24,7 @@ measure_readers() {
       sleep 1
     done
     if [ -z "$cookie" ]; then
-      row "Opted-in section views (${READERS} readers)" ">= 2000/s, 0 errors, every write kept" "could not opt in reader $i (HTTP $status)" FAIL
+      row "Opted-in part views (${READERS} readers)" ">= 2000/s, 0 errors, every write kept" "could not opt in reader $i (HTTP $status)" FAIL
       return 0
     fi
     cookies+=("$cookie")
@@ -36,10 +36,10 @@ measure_readers() {
   # 1,770 after 10 s and 2,500 after 15 or 20 s (2026-11-27, this machine), hence 15 s.
   echo "Opted-in readers warming up for ${READER_WARMUP_SECONDS} s, then reading for ${READER_SECONDS} s…"
   local start_ms log=$OUT/readers.txt
-  BENCH_COOKIES="${cookies[*]}" BENCH_PATHS="$(echo "$sections" | tr '\n' ' ')" \
+  BENCH_COOKIES="${cookies[*]}" BENCH_PATHS="$(echo "$parts" | tr '\n' ' ')" \
     wrk -t"$READERS" -c"$READERS" -d"${READER_WARMUP_SECONDS}s" -s "$BENCH/readers.lua" "$SITE" >"$OUT/readers-warm.txt" 2>&1
   start_ms=$(( $(date +%s%N) / 1000000 ))
-  BENCH_COOKIES="${cookies[*]}" BENCH_PATHS="$(echo "$sections" | tr '\n' ' ')" \
+  BENCH_COOKIES="${cookies[*]}" BENCH_PATHS="$(echo "$parts" | tr '\n' ' ')" \
     wrk -t"$READERS" -c"$READERS" -d"${READER_SECONDS}s" --latency -s "$BENCH/readers.lua" "$SITE" >"$log" 2>&1
   local rps non2xx sock errors expected kept readers_seen
   rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$log")
@@ -50,11 +50,11 @@ measure_readers() {
 
   # Each reader opened every part many times: every (reader, part) row must be there, touched
   # during the run.
-  expected=$(( READERS * $(echo "$sections" | wc -l) ))
+  expected=$(( READERS * $(echo "$parts" | wc -l) ))
   kept=$(sqlite3 "$OUT/data/progress.db" "SELECT count(*) FROM part_progress WHERE last_opened_at >= $start_ms;")
   readers_seen=$(sqlite3 "$OUT/data/progress.db" "SELECT count(DISTINCT reader_id) FROM part_progress WHERE last_opened_at >= $start_ms;")
   local ok=0
   if [ "${rps:-0}" -ge 2000 ] && [ "$errors" -eq 0 ] && [ "$kept" -eq "$expected" ] && [ "$readers_seen" -eq "$READERS" ]; then ok=1; fi
-  row "Opted-in section views (${READERS} readers)" ">= 2000/s, 0 errors, every write kept" \
+  row "Opted-in part views (${READERS} readers)" ">= 2000/s, 0 errors, every write kept" \
     "${rps} views/s, ${errors} errors, ${kept}/${expected} (reader, part) rows written in the run" "$(verdict "$ok")"
 }

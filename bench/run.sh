@@ -6,7 +6,7 @@
 #
 #   bash bench/run.sh
 #
-# Also the cost of counting readership (docs/readership.md): the same section page from a second
+# Also the cost of counting readership (docs/readership.md): the same part page from a second
 # instance with Readership__Counting=false, alternating with the first, in the same run.
 #
 # Settings (environment): BENCH_SITE_PORT (5103), BENCH_NGINX_PORT (5113),
@@ -30,7 +30,7 @@ UNCOUNTED=http://127.0.0.1:$UNCOUNTED_PORT
 MANAGEMENT_PORT=${BENCH_MANAGEMENT_PORT:-5105}
 NGINX=http://127.0.0.1:$NGINX_PORT
 ARTICLE=/healing-trauma-in-relationship
-SECTION=$ARTICLE/safety-is-built-not-assumed
+PART=$ARTICLE/safety-is-built-not-assumed
 OUT=$BENCH/out/run
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -179,31 +179,31 @@ row "Start-up to first 200 on /healthz" "< 2000 ms" "${startups[*]} ms (worst ${
 start_site_and_wait
 SITE_RUN_PID=$SITE_PID
 
-# ---- nginx serving the section page's identical bytes ------------------------------------------
+# ---- nginx serving the part page's identical bytes ------------------------------------------
 # Both sides serve gzip: wrk asks for it, the site sends its snapshot's gzip bytes and nginx sends
 # the very same bytes through gzip_static (nginx from apt has no Brotli module built in).
-curl -fs -o "$OUT/nginx/root$SECTION" "$SITE$SECTION"
-curl -fs -H 'Accept-Encoding: gzip' -o "$OUT/nginx/root$SECTION.gz" "$SITE$SECTION"
+curl -fs -o "$OUT/nginx/root$PART" "$SITE$PART"
+curl -fs -H 'Accept-Encoding: gzip' -o "$OUT/nginx/root$PART.gz" "$SITE$PART"
 sed -e "s|@PORT@|$NGINX_PORT|" -e "s|@ROOT@|$OUT/nginx/root|" -e "s|@OUT@|$OUT/nginx|" \
   "$BENCH/nginx.conf.template" >"$OUT/nginx/nginx.conf"
 "$NGINX_BIN" -p "$OUT/nginx" -c "$OUT/nginx/nginx.conf"
 NGINX_STARTED=1
-for _ in $(seq 1 100); do curl -fs -o /dev/null "$NGINX$SECTION" && break; sleep 0.05; done
-if ! cmp -s <(curl -fs -H 'Accept-Encoding: gzip' "$SITE$SECTION") <(curl -fs -H 'Accept-Encoding: gzip' "$NGINX$SECTION"); then
+for _ in $(seq 1 100); do curl -fs -o /dev/null "$NGINX$PART" && break; sleep 0.05; done
+if ! cmp -s <(curl -fs -H 'Accept-Encoding: gzip' "$SITE$PART") <(curl -fs -H 'Accept-Encoding: gzip' "$NGINX$PART"); then
   echo "nginx and the site do not serve identical bytes" >&2
   exit 1
 fi
 
 # ---- throughput and tail latency, alternating ------------------------------------------------
 echo "Warming up…"
-wrk_run "$SITE$SECTION" 5 "$OUT/warm-site.txt" >/dev/null
-wrk_run "$NGINX$SECTION" 5 "$OUT/warm-nginx.txt" >/dev/null
+wrk_run "$SITE$PART" 5 "$OUT/warm-site.txt" >/dev/null
+wrk_run "$NGINX$PART" 5 "$OUT/warm-nginx.txt" >/dev/null
 site_rps=0; nginx_rps=0; site_p99s=(); nginx_p99s=(); errors=0
 for round in $(seq 1 "$ROUNDS"); do
   # Alternate who goes first, so a drift in machine load does not favour one side.
   if [ $((round % 2)) -eq 1 ]; then order="site nginx"; else order="nginx site"; fi
   for who in $order; do
-    if [ "$who" = site ]; then url=$SITE$SECTION; else url=$NGINX$SECTION; fi
+    if [ "$who" = site ]; then url=$SITE$PART; else url=$NGINX$PART; fi
     read -r rps p99 errs < <(wrk_run "$url" "$ROUND_SECONDS" "$OUT/round$round-$who.txt")
     echo "  round $round $who: $rps req/s, p99 $p99 ms, errors $errs"
     errors=$((errors + errs))
@@ -224,10 +224,10 @@ nginx_p99=$(median "${nginx_p99s[@]}")
 # Three decimals, and the verdicts below judge these, so a ratio of 0.797 is not rounded into a pass.
 rps_ratio=$(awk -v s="$site_rps" -v n="$nginx_rps" 'BEGIN { printf "%.3f", s / n }')
 p99_ratio=$(awk -v s="$site_p99" -v n="$nginx_p99" 'BEGIN { printf "%.3f", s / n }')
-row "Section page throughput vs nginx" ">= 0.90x" \
+row "Part page throughput vs nginx" ">= 0.90x" \
   "${rps_ratio}x ($(awk -v s="$site_rps" -v r="$ROUNDS" 'BEGIN { printf "%.0f", s / r }') vs $(awk -v s="$nginx_rps" -v r="$ROUNDS" 'BEGIN { printf "%.0f", s / r }') req/s)" \
   "$(verdict "$(awk -v r="$rps_ratio" 'BEGIN { print (r >= 0.9) }')")"
-row "Section page p99 latency vs nginx" "<= 3.00x" \
+row "Part page p99 latency vs nginx" "<= 3.00x" \
   "${p99_ratio}x (median round ${site_p99} vs ${nginx_p99} ms)" \
   "$(verdict "$(awk -v r="$p99_ratio" 'BEGIN { print (r <= 3) }')")"
 row "Errors during the throughput runs" "0" "$errors" "$(verdict "$([ "$errors" -eq 0 ] && echo 1 || echo 0)")"
@@ -235,14 +235,14 @@ row "Errors during the throughput runs" "0" "$errors" "$(verdict "$([ "$errors" 
 # ---- the cost of counting readership: counted vs uncounted, alternating ------------------------
 echo "Measuring the cost of counting readership…"
 start_uncounted_site
-wrk_run "$UNCOUNTED$SECTION" 5 "$OUT/warm-uncounted.txt" >/dev/null
+wrk_run "$UNCOUNTED$PART" 5 "$OUT/warm-uncounted.txt" >/dev/null
 # Pairs of rounds, the order swapped each pair; the figure is the median pair's ratio, so one slow
 # round (the machine doing something else for a few seconds) moves it less than a sum would.
 counted_rps=0; uncounted_rps=0; pair_ratios=""
 for round in $(seq 1 "$COUNTING_ROUNDS"); do
   if [ $((round % 2)) -eq 1 ]; then order="counted uncounted"; else order="uncounted counted"; fi
   for who in $order; do
-    if [ "$who" = counted ]; then url=$SITE$SECTION; else url=$UNCOUNTED$SECTION; fi
+    if [ "$who" = counted ]; then url=$SITE$PART; else url=$UNCOUNTED$PART; fi
     read -r rps _ errs < <(wrk_run "$url" "$ROUND_SECONDS" "$OUT/round$round-$who.txt")
     echo "  round $round $who: $rps req/s, errors $errs"
     errors=$((errors + errs))
@@ -256,17 +256,17 @@ kill "$UNCOUNTED_PID" 2>/dev/null || true
 wait "$UNCOUNTED_PID" 2>/dev/null || true
 UNCOUNTED_PID=""
 counting_ratio=$(tr ' ' '\n' <<<"$pair_ratios" | grep . | sort -n | awk '{ r[NR] = $1 } END { print r[int((NR + 1) / 2)] }')
-# What the counted site stored for the section page, read from its management address once written.
+# What the counted site stored for the part page, read from its management address once written.
 sleep 6
-counted_views=$(curl -fs "http://127.0.0.1:$MANAGEMENT_PORT/readership.csv" | awk -F, -v p="${SECTION##*/}" '$3 == p && $4 == "views" { print $5 }')
-row "Section page throughput, counting readership vs not" ">= 0.97x" \
+counted_views=$(curl -fs "http://127.0.0.1:$MANAGEMENT_PORT/readership.csv" | awk -F, -v p="${PART##*/}" '$3 == p && $4 == "views" { print $5 }')
+row "Part page throughput, counting readership vs not" ">= 0.97x" \
   "${counting_ratio}x (median of ${COUNTING_ROUNDS} pairs:${pair_ratios}; mean $(awk -v s="$counted_rps" -v r="$COUNTING_ROUNDS" 'BEGIN { printf "%.0f", s / r }') vs $(awk -v s="$uncounted_rps" -v r="$COUNTING_ROUNDS" 'BEGIN { printf "%.0f", s / r }') req/s; ${counted_views:-no} views stored)" \
   "$(verdict "$(awk -v r="$counting_ratio" 'BEGIN { print (r >= 0.97) }')")"
 
 # ---- page weight and repeat views --------------------------------------------------------------
 echo "Measuring page weight…"
-curl -fs -H 'Accept-Encoding: br, gzip' -D "$OUT/page.headers" -o "$OUT/page.raw" "$SITE$SECTION"
-curl -fs --compressed -o "$OUT/page.html" "$SITE$SECTION"
+curl -fs -H 'Accept-Encoding: br, gzip' -D "$OUT/page.headers" -o "$OUT/page.raw" "$SITE$PART"
+curl -fs --compressed -o "$OUT/page.html" "$SITE$PART"
 weight=$(stat -c %s "$OUT/page.raw")
 parts="HTML $weight"
 assets_ok=1
@@ -281,12 +281,12 @@ while read -r asset; do
   if [ "$size" -gt 0 ]; then grep -qiE '^content-encoding: (br|gzip)' "$OUT/asset.headers" || assets_ok=0; fi
 done < <(grep -oE '<(link[^>]*rel="stylesheet"[^>]*|script[^>]*src="[^"]*"[^>]*)>' "$OUT/page.html" \
           | grep -oE '(href|src)="[^"]*"' | cut -d'"' -f2)
-row "Section page first load (HTML+CSS+JS, br/gzip)" "<= 14600 bytes" "$weight bytes ($parts)" \
+row "Part page first load (HTML+CSS+JS, br/gzip)" "<= 14600 bytes" "$weight bytes ($parts)" \
   "$(verdict "$([ "$weight" -le 14600 ] && echo 1 || echo 0)")"
 
 etag=$(awk 'tolower($1) == "etag:" { print $2 }' "$OUT/page.headers" | tr -d '\r')
 encoding=$(awk 'tolower($1) == "content-encoding:" { print $2 }' "$OUT/page.headers" | tr -d '\r')
-revalidate=$(curl -s -o /dev/null -w '%{http_code}' -H 'Accept-Encoding: br, gzip' -H "If-None-Match: $etag" "$SITE$SECTION")
+revalidate=$(curl -s -o /dev/null -w '%{http_code}' -H 'Accept-Encoding: br, gzip' -H "If-None-Match: $etag" "$SITE$PART")
 row "Repeat view: ETag, 304 on revalidation" "304" "ETag $etag -> $revalidate" \
   "$(verdict "$([ -n "$etag" ] && [ "$revalidate" = 304 ] && echo 1 || echo 0)")"
 row "HTML compressed" "br or gzip" "${encoding:-none}" \

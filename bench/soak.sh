@@ -61,7 +61,7 @@ PARTS=$(curl -fs "$SITE/$ARTICLE" | grep -o "href=\"/$ARTICLE/[a-z0-9-]*\"" | cu
 : >"$OUT/cookies.txt"
 for _ in $(seq 1 "$READERS"); do
   curl -s -o /dev/null -D - -X POST -H 'Sec-Fetch-Site: same-origin' \
-    --data "article=$ARTICLE&section=trauma-was-formed-in-relationship" "$SITE/progress/remember" \
+    --data "article=$ARTICLE&part=trauma-was-formed-in-relationship" "$SITE/progress/remember" \
     | grep -io 'relational-reader=[^;]*' >>"$OUT/cookies.txt" || true
 done
 [ -s "$OUT/cookies.txt" ] || { echo "no reader could opt in"; exit 1; }
@@ -91,7 +91,7 @@ function request()
     local slug = string.match(part, "/([^/]+)$")
     return wrk.format("POST", "/progress/finished", {
       ["Cookie"] = cookie, ["Sec-Fetch-Site"] = "same-origin",
-      ["Content-Type"] = "application/x-www-form-urlencoded" }, "article=healing-trauma-in-relationship&section=" .. slug)
+      ["Content-Type"] = "application/x-www-form-urlencoded" }, "article=healing-trauma-in-relationship&part=" .. slug)
   elseif roll < 6 then
     return wrk.format("GET", part)
   end

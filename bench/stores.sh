@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Opted-in readers' throughput on each progress store, in the same run: SQLite (one instance),
 # PostgreSQL (one instance) and PostgreSQL with two instances behind nginx round robin. 32 readers,
-# each its own cookie, reading section pages (each view one write); afterwards every (reader, part)
+# each its own cookie, reading part pages (each view one write); afterwards every (reader, part)
 # opened is looked for in the database. Loopback only; a throwaway PostgreSQL cluster in a mktemp
 # folder. Run it on its own (it takes about three minutes):
 #
@@ -86,23 +86,23 @@ TICK_MS=$((1000 / $(getconf CLK_TCK)))
 # the start time (ms) in place of @START@ and must print the (reader, part) rows touched.
 ROWS=()
 measure() {
-  local name=$1 site=$2 count_cmd=$3 sections first cookies=() cookie
-  sections=$(curl -fs "$site$ARTICLE" | grep -oE "href=\"$ARTICLE/[a-z0-9-]+\"" | cut -d'"' -f2 | grep -v '/all$' | sort -u)
-  first=$(echo "$sections" | head -1)
+  local name=$1 site=$2 count_cmd=$3 parts first cookies=() cookie
+  parts=$(curl -fs "$site$ARTICLE" | grep -oE "href=\"$ARTICLE/[a-z0-9-]+\"" | cut -d'"' -f2 | grep -v '/all$' | sort -u)
+  first=$(echo "$parts" | head -1)
   for _ in $(seq 1 "$READERS"); do
     cookie=$(curl -s -o /dev/null -D - -X POST -H 'Sec-Fetch-Site: same-origin' \
-      --data-urlencode "article=${ARTICLE#/}" --data-urlencode "section=${first##*/}" "$site/progress/remember" \
+      --data-urlencode "article=${ARTICLE#/}" --data-urlencode "part=${first##*/}" "$site/progress/remember" \
       | grep -i '^set-cookie: relational-reader=' | sed -E 's/^[^=]+=([^;]*).*/\1/' | tr -d '\r')
     [ -n "$cookie" ] || { ROWS+=("$name|could not opt in"); return 0; }
     cookies+=("$cookie")
   done
-  BENCH_COOKIES="${cookies[*]}" BENCH_PATHS="$(echo "$sections" | tr '\n' ' ')" \
+  BENCH_COOKIES="${cookies[*]}" BENCH_PATHS="$(echo "$parts" | tr '\n' ' ')" \
     wrk -t"$READERS" -c"$READERS" -d"${WARMUP}s" -s "$BENCH/readers.lua" "$site" >"$WORK/warm.txt" 2>&1
   local start_ms log=$WORK/run.txt rps p99 errors expected kept pgs="" site_before pg_before views cpu
   start_ms=$(( $(date +%s%N) / 1000000 ))
   [ "${name#PostgreSQL}" != "$name" ] && pgs=$(pg_pids)
   site_before=$(cpu_ticks "${PIDS[@]}"); pg_before=$(cpu_ticks $pgs)
-  BENCH_COOKIES="${cookies[*]}" BENCH_PATHS="$(echo "$sections" | tr '\n' ' ')" \
+  BENCH_COOKIES="${cookies[*]}" BENCH_PATHS="$(echo "$parts" | tr '\n' ' ')" \
     wrk -t"$READERS" -c"$READERS" -d"${SECONDS_RUN}s" --latency -s "$BENCH/readers.lua" "$site" >"$log" 2>&1
   # CPU a view costs, less sensitive than views/s to whatever else the machine is doing.
   views=$(awk '/requests in/ { print $1 }' "$log")
@@ -111,7 +111,7 @@ measure() {
   rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$log")
   p99=$(awk '$1 == "99%" { print $2 }' "$log")
   errors=$(cat "$WORK/warm.txt" "$log" | awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }')
-  expected=$(( READERS * $(echo "$sections" | wc -l) ))
+  expected=$(( READERS * $(echo "$parts" | wc -l) ))
   kept=$(eval "${count_cmd//@START@/$start_ms}")
   ROWS+=("$name|$rps views/s|$cpu|p99 $p99|$errors errors|$kept/$expected (reader, part) rows written in the run")
 }

@@ -11,10 +11,10 @@ public sealed record Article(
     string Attribution,
     string Description,
     string IntroHtml,
-    ImmutableArray<Section> Sections)
+    ImmutableArray<Part> Parts)
 {
-    private readonly FrozenDictionary<string, Section> _bySlug =
-        Sections.ToFrozenDictionary(s => s.Slug, StringComparer.OrdinalIgnoreCase);
+    private readonly FrozenDictionary<string, Part> _bySlug =
+        Parts.ToFrozenDictionary(s => s.Slug, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The date its front matter gives as <c>updated</c>, if any; see <see cref="LastChanged"/>.</summary>
     public DateOnly? Updated { get; init; }
@@ -32,10 +32,10 @@ public sealed record Article(
     /// The latest <c>updated</c> date of the article or any of its parts (the sitemap's lastmod for
     /// the cover); null when none gives one.
     /// </summary>
-    public DateOnly? LastChanged => Sections.Select(s => s.Updated).Append(Updated).Max();
+    public DateOnly? LastChanged => Parts.Select(s => s.Updated).Append(Updated).Max();
 
     /// <summary>Words in all its parts.</summary>
-    public int WordCount => Sections.Sum(s => s.WordCount);
+    public int WordCount => Parts.Sum(s => s.WordCount);
 
     /// <summary>How long the whole series takes at the site's pace, gently worded.</summary>
     public string GentleLength => ReadingTime.Gentle(WordCount);
@@ -46,19 +46,19 @@ public sealed record Article(
 
     public string ContentsUrl => Url + "#contents";
 
-    public Section? FindSection(string slug) => _bySlug.GetValueOrDefault(slug);
+    public Part? FindPart(string slug) => _bySlug.GetValueOrDefault(slug);
 
-    public Section? Previous(Section section) =>
-        section.Number > 1 ? Sections[section.Number - 2] : null;
+    public Part? Previous(Part part) =>
+        part.Number > 1 ? Parts[part.Number - 2] : null;
 
-    public Section? Next(Section section) =>
-        section.Number < Sections.Length ? Sections[section.Number] : null;
+    public Part? Next(Part part) =>
+        part.Number < Parts.Length ? Parts[part.Number] : null;
 
-    public string SectionUrl(Section section) => Url + "/" + section.Slug;
+    public string PartUrl(Part part) => Url + "/" + part.Slug;
 }
 
 /// <summary>One part of an article: one page of the series.</summary>
-public sealed record Section(
+public sealed record Part(
     int Number,
     string Slug,
     string Title,

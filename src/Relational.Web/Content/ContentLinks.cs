@@ -69,7 +69,7 @@ internal sealed class ContentLinks(string slug, string folder, IReadOnlyDictiona
             if (catalogue.FindArticle(segments[0]) is { } article)
             {
                 if (segments.Length == 1
-                    || (segments.Length == 2 && (article.FindSection(segments[1]) is not null || segments[1] == "all" || article.Media.ContainsKey(segments[1]))))
+                    || (segments.Length == 2 && (article.FindPart(segments[1]) is not null || segments[1] == "all" || article.Media.ContainsKey(segments[1]))))
                 {
                     continue;
                 }

@@ -167,7 +167,7 @@ public static partial class ContentLoader
                 .Order(StringComparer.Ordinal)
                 .ToList();
 
-            var sections = ImmutableArray.CreateBuilder<Section>(partFiles.Count);
+            var parts = ImmutableArray.CreateBuilder<Part>(partFiles.Count);
             var slugs = new Dictionary<string, string>(StringComparer.Ordinal);
             for (var i = 0; i < partFiles.Count; i++)
             {
@@ -180,19 +180,19 @@ public static partial class ContentLoader
                     continue;
                 }
 
-                if (Attempt(() => LoadSection(file, number, links)) is not { } section)
+                if (Attempt(() => LoadPart(file, number, links)) is not { } part)
                 {
                     continue;
                 }
 
-                if (slugs.TryGetValue(section.Slug, out var other))
+                if (slugs.TryGetValue(part.Slug, out var other))
                 {
-                    Fail(new ContentException(file, $"slug '{section.Slug}' is taken: {Path.GetFileName(other)} uses it too"));
+                    Fail(new ContentException(file, $"slug '{part.Slug}' is taken: {Path.GetFileName(other)} uses it too"));
                     continue;
                 }
 
-                slugs[section.Slug] = file;
-                sections.Add(section);
+                slugs[part.Slug] = file;
+                parts.Add(part);
             }
 
             if (partFiles.Count == 0)
@@ -201,7 +201,7 @@ public static partial class ContentLoader
             }
 
             if (fields.Optional("parts") is { } declared
-                && (!int.TryParse(declared, CultureInfo.InvariantCulture, out var parts) || parts != partFiles.Count))
+                && (!int.TryParse(declared, CultureInfo.InvariantCulture, out var count) || count != partFiles.Count))
             {
                 Fail(new ContentException(articleFile, $"declares parts: {declared} but the folder has {partFiles.Count} part files", fields.LineOf("parts")));
             }
@@ -213,7 +213,7 @@ public static partial class ContentLoader
                 fields.Required("attribution"),
                 fields.Required("description"),
                 article.ToHtml(),
-                sections.ToImmutable())
+                parts.ToImmutable())
             {
                 Updated = fields.Date("updated"),
                 Media = media.ToFrozenDictionary(StringComparer.Ordinal),
@@ -221,7 +221,7 @@ public static partial class ContentLoader
             };
         }
 
-        private Section LoadSection(string file, int number, ContentLinks links)
+        private Part LoadPart(string file, int number, ContentLinks links)
         {
             var parsed = Read(file);
             var fields = new Fields(file, parsed, PartKeys, Problems);
@@ -233,7 +233,7 @@ public static partial class ContentLoader
 
             var slug = fields.Slug(taken.ForParts);
             links.Resolve(file, parsed.Document);
-            return new Section(
+            return new Part(
                 number,
                 slug,
                 fields.Required("title"),

@@ -36,7 +36,7 @@ public sealed record TakenSlugs(FrozenSet<string> ForArticles, FrozenSet<string>
 
     /// <summary>Whether any slug of this catalogue is taken.</summary>
     public bool AnyIn(ContentCatalogue catalogue) =>
-        catalogue.Articles.Any(article => ForArticles.Contains(article.Slug) || article.Sections.Any(section => ForParts.Contains(section.Slug)));
+        catalogue.Articles.Any(article => ForArticles.Contains(article.Slug) || article.Parts.Any(part => ForParts.Contains(part.Slug)));
 
     private static string? Fixed(RoutePatternPathSegment segment) =>
         segment.IsSimple && segment.Parts[0] is RoutePatternLiteralPart literal ? literal.Content : null;

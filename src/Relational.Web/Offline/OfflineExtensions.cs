@@ -85,8 +85,8 @@ public sealed record OfflineFiles(string Version, IReadOnlyList<string> Pages, I
         foreach (var article in catalogue.Articles)
         {
             pages.Add(article.Url);
-            pages.AddRange(article.Sections.Select(article.SectionUrl));
-            pages.AddRange(article.Sections.Select(section => DiscreetMode.AddressOf(article, section)));
+            pages.AddRange(article.Parts.Select(article.PartUrl));
+            pages.AddRange(article.Parts.Select(part => DiscreetMode.AddressOf(article, part)));
             pages.Add(article.AllUrl);
             media.AddRange(article.Media.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => m.UrlIn(article.Slug)));
         }

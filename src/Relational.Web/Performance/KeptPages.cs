@@ -11,7 +11,7 @@ namespace Relational.Performance;
 /// <summary>
 /// The exact bytes and headers of each page the output cache keeps, answered before routing and
 /// everything after it, because the output cache alone falls short of the throughput target for
-/// a section page (docs/benchmarks.md). Nothing is decided here: a request is answered only when
+/// a part page (docs/benchmarks.md). Nothing is decided here: a request is answered only when
 /// <see cref="AnonymousPagesPolicy"/> would look it up, and a page is kept only when the output
 /// cache stores it, as it was sent: its ETag, security headers and coding included. Anything else
 /// (a conditional request, a page not kept here yet or kept too long ago) goes on to the output

@@ -12,7 +12,7 @@ public interface IReadingProgressStore
     /// Opts in: a new reader, known by this key, and <paramref name="opened"/> (the part the reader
     /// asked from) started; all of it or, when any write fails, nothing.
     /// </summary>
-    Task RememberAsync(ReaderKey key, SectionRef? opened = null, CancellationToken cancellationToken = default);
+    Task RememberAsync(ReaderKey key, PartRef? opened = null, CancellationToken cancellationToken = default);
 
     Task<ReaderProgress?> FindAsync(ReaderKey key, CancellationToken cancellationToken = default);
 
@@ -20,12 +20,12 @@ public interface IReadingProgressStore
     /// Marks <paramref name="opened"/> started (or re-opened) and, when given and already started,
     /// <paramref name="previous"/> finished. Returns the progress afterwards.
     /// </summary>
-    Task<ReaderProgress?> RecordOpenedAsync(ReaderKey key, SectionRef opened, SectionRef? previous, CancellationToken cancellationToken = default);
+    Task<ReaderProgress?> RecordOpenedAsync(ReaderKey key, PartRef opened, PartRef? previous, CancellationToken cancellationToken = default);
 
-    Task<bool> MarkFinishedAsync(ReaderKey key, SectionRef part, CancellationToken cancellationToken = default);
+    Task<bool> MarkFinishedAsync(ReaderKey key, PartRef part, CancellationToken cancellationToken = default);
 
     /// <summary>Keeps this part as the reader's one saved place.</summary>
-    Task<bool> SavePlaceAsync(ReaderKey key, SectionRef part, CancellationToken cancellationToken = default);
+    Task<bool> SavePlaceAsync(ReaderKey key, PartRef part, CancellationToken cancellationToken = default);
 
     /// <summary>A new private resume link for this reader; any earlier one stops working.</summary>
     Task<ResumeToken?> CreateResumeLinkAsync(ReaderKey key, CancellationToken cancellationToken = default);

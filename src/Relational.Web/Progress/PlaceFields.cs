@@ -5,7 +5,7 @@ using Relational.Content;
 namespace Relational.Progress;
 
 /// <summary>A place in the series a form names: an article and a part of it, either or both absent.</summary>
-public sealed record Place(Article? Article, Section? Section)
+public sealed record Place(Article? Article, Part? Part)
 {
     public static Place Nowhere { get; } = new(null, null);
 }
@@ -18,13 +18,13 @@ public sealed record Place(Article? Article, Section? Section)
 public class PlaceFields : IValidatableObject
 {
     /// <summary>The fields' names in the form's HTML.</summary>
-    public const string ArticleField = "article", SectionField = "section";
+    public const string ArticleField = "article", PartField = "part";
 
     [FromForm(Name = ArticleField)]
     public string? Article { get; set; }
 
-    [FromForm(Name = SectionField)]
-    public string? Section { get; set; }
+    [FromForm(Name = PartField)]
+    public string? Part { get; set; }
 
     /// <summary>Whether the form must name a part: the forms about one part do.</summary>
     protected virtual bool NamesAPart => false;
@@ -34,7 +34,7 @@ public class PlaceFields : IValidatableObject
     {
         if (Article is null)
         {
-            return Section is null && !NamesAPart ? Place.Nowhere : null;
+            return Part is null && !NamesAPart ? Place.Nowhere : null;
         }
 
         if (catalogue.FindArticle(Article) is not { } article)
@@ -42,12 +42,12 @@ public class PlaceFields : IValidatableObject
             return null;
         }
 
-        if (Section is null)
+        if (Part is null)
         {
             return NamesAPart ? null : new Place(article, null);
         }
 
-        return article.FindSection(Section) is { } section ? new Place(article, section) : null;
+        return article.FindPart(Part) is { } part ? new Place(article, part) : null;
     }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -27,7 +27,7 @@ public sealed partial class PostgreSqlReadingProgressStore : IReadingProgressSto
     public ValueTask DisposeAsync() => _db.DisposeAsync();
 
     /// <summary>One batch, so one implicit transaction: the part is started with the reader or not at all.</summary>
-    public Task RememberAsync(ReaderKey key, SectionRef? opened = null, CancellationToken cancellationToken = default)
+    public Task RememberAsync(ReaderKey key, PartRef? opened = null, CancellationToken cancellationToken = default)
     {
         var hash = key.Hash();
         var now = Now();
@@ -47,7 +47,7 @@ public sealed partial class PostgreSqlReadingProgressStore : IReadingProgressSto
                 INSERT INTO part_progress (reader_id, article_slug, part_slug, started_at, last_opened_at)
                 SELECT reader_id, $2, $3, $4, $4 FROM reader_keys WHERE key_hash = $1
                 """,
-                hash, part.Article, part.Section, now));
+                hash, part.Article, part.Part, now));
         }
 
         return _db.RunAsync(connection => ExecuteAsync(connection, null, cancellationToken, [.. steps]), cancellationToken);
@@ -61,10 +61,10 @@ public sealed partial class PostgreSqlReadingProgressStore : IReadingProgressSto
             return await StoreRows.ReadProgressAsync(rows, cancellationToken);
         }, cancellationToken, write: false);
 
-    public Task<ReaderProgress?> RecordOpenedAsync(ReaderKey key, SectionRef opened, SectionRef? previous, CancellationToken cancellationToken = default) =>
+    public Task<ReaderProgress?> RecordOpenedAsync(ReaderKey key, PartRef opened, PartRef? previous, CancellationToken cancellationToken = default) =>
         _db.Faults.RunForPageAsync(cancel => RecordAsync(key, opened, previous, cancel), cancellationToken);
 
-    private Task<ReaderProgress?> RecordAsync(ReaderKey key, SectionRef opened, SectionRef? previous, CancellationToken cancellationToken) =>
+    private Task<ReaderProgress?> RecordAsync(ReaderKey key, PartRef opened, PartRef? previous, CancellationToken cancellationToken) =>
         _db.RunAsync(async connection =>
         {
             var hash = key.Hash();
@@ -76,14 +76,14 @@ public sealed partial class PostgreSqlReadingProgressStore : IReadingProgressSto
                     INSERT INTO part_progress (reader_id, article_slug, part_slug, started_at, last_opened_at)
                     SELECT reader_id, $2, $3, $4, $4 FROM reader_keys WHERE key_hash = $1
                     ON CONFLICT (reader_id, article_slug, part_slug) DO UPDATE SET last_opened_at = excluded.last_opened_at
-                    """, hash, opened.Article, opened.Section, now),
+                    """, hash, opened.Article, opened.Part, now),
             };
             if (previous is { } before)
             {
                 steps.Add(Step($"""
                     UPDATE part_progress SET finished_at = $4
                     WHERE reader_id = {ReaderOf} AND article_slug = $2 AND part_slug = $3 AND finished_at IS NULL
-                    """, hash, before.Article, before.Section, now));
+                    """, hash, before.Article, before.Part, now));
             }
 
             steps.AddRange(ReadProgress(key));
@@ -100,21 +100,21 @@ public sealed partial class PostgreSqlReadingProgressStore : IReadingProgressSto
             }
         }, cancellationToken);
 
-    public Task<bool> MarkFinishedAsync(ReaderKey key, SectionRef part, CancellationToken cancellationToken = default) =>
+    public Task<bool> MarkFinishedAsync(ReaderKey key, PartRef part, CancellationToken cancellationToken = default) =>
         WriteForReaderAsync(key, (hash, now) =>
         [
             Step("""
                 INSERT INTO part_progress (reader_id, article_slug, part_slug, started_at, last_opened_at, finished_at)
                 SELECT reader_id, $2, $3, $4, $4, $4 FROM reader_keys WHERE key_hash = $1
                 ON CONFLICT (reader_id, article_slug, part_slug) DO UPDATE SET finished_at = coalesce(part_progress.finished_at, excluded.finished_at)
-                """, hash, part.Article, part.Section, now),
+                """, hash, part.Article, part.Part, now),
         ], cancellationToken);
 
-    public Task<bool> SavePlaceAsync(ReaderKey key, SectionRef part, CancellationToken cancellationToken = default) =>
+    public Task<bool> SavePlaceAsync(ReaderKey key, PartRef part, CancellationToken cancellationToken = default) =>
         WriteForReaderAsync(key, (hash, now) =>
         [
             Step($"UPDATE readers SET saved_article = $2, saved_part = $3, saved_at = $4 WHERE id = {ReaderOf}",
-                hash, part.Article, part.Section, now),
+                hash, part.Article, part.Part, now),
         ], cancellationToken);
 
     public async Task<ResumeToken?> CreateResumeLinkAsync(ReaderKey key, CancellationToken cancellationToken = default)

@@ -89,7 +89,7 @@ public sealed class ProgressPageModel(
         }
 
         var key = ReaderKey.New();
-        var opened = at is { Article: { } article, Section: { } section } ? SectionRef.Of(article, section) : (SectionRef?)null;
+        var opened = at is { Article: { } article, Part: { } part } ? PartRef.Of(article, part) : (PartRef?)null;
         var stored = await Ask(async () =>
         {
             await store.RememberAsync(key, opened);
@@ -105,11 +105,11 @@ public sealed class ProgressPageModel(
         return Back(back, ProgressOutcome.Remembered);
     }
 
-    public Task<IActionResult> OnPostFinishedAsync([FromForm] PartFields part) =>
-        ForPart(part, ProgressOutcome.Finished, (key, at) => store.MarkFinishedAsync(key, at));
+    public Task<IActionResult> OnPostFinishedAsync([FromForm] PartFields fields) =>
+        ForPart(fields, ProgressOutcome.Finished, (key, at) => store.MarkFinishedAsync(key, at));
 
-    public Task<IActionResult> OnPostSaveAsync([FromForm] PartFields part) =>
-        ForPart(part, ProgressOutcome.Saved, (key, at) => store.SavePlaceAsync(key, at));
+    public Task<IActionResult> OnPostSaveAsync([FromForm] PartFields fields) =>
+        ForPart(fields, ProgressOutcome.Saved, (key, at) => store.SavePlaceAsync(key, at));
 
     public async Task<IActionResult> OnPostForgetAsync()
     {
@@ -173,9 +173,9 @@ public sealed class ProgressPageModel(
         return Page();
     }
 
-    private async Task<IActionResult> ForPart(PartFields part, ProgressOutcome done, Func<ReaderKey, SectionRef, Task<bool>> write)
+    private async Task<IActionResult> ForPart(PartFields fields, ProgressOutcome done, Func<ReaderKey, PartRef, Task<bool>> write)
     {
-        if (part.In(catalogue.Current) is not { Article: { } article, Section: { } section } at)
+        if (fields.In(catalogue.Current) is not { Article: { } article, Part: { } part } at)
         {
             // Checked when the form was bound; the content has been replaced since.
             return BadRequest();
@@ -187,7 +187,7 @@ public sealed class ProgressPageModel(
             return Back(back, ProgressOutcome.NotRemembered);
         }
 
-        var written = await Ask(() => write(key, SectionRef.Of(article, section)));
+        var written = await Ask(() => write(key, PartRef.Of(article, part)));
         if (!written.Reached)
         {
             return Back(back, ProgressOutcome.Unavailable);
@@ -209,7 +209,7 @@ public sealed class ProgressPageModel(
 
     /// <summary>Where a form's answer leads: the part or cover it was sent from, else this page.</summary>
     private string BackTo(Place at) =>
-        at.Article is not { } article ? Here : at.Section is { } section ? Links.Part(article, section) : Links.Cover(article);
+        at.Article is not { } article ? Here : at.Part is { } part ? Links.Part(article, part) : Links.Cover(article);
 
     private SeeOtherResult Back(string path, ProgressOutcome outcome)
     {
@@ -231,13 +231,13 @@ public sealed class ProgressPageModel(
         lastActiveAt = progress.LastActiveAt,
         devices = progress.Devices,
         savedPlace = progress.SavedPlace is { } saved
-            ? new { article = saved.Part.Article, section = saved.Part.Section, savedAt = saved.SavedAt }
+            ? new { article = saved.Part.Article, part = saved.Part.Part, savedAt = saved.SavedAt }
             : null,
-        sections = progress.Sections.Select(s => new
+        parts = progress.Parts.Select(s => new
         {
             article = s.Part.Article,
-            section = s.Part.Section,
-            state = s.State == SectionState.Finished ? "finished" : "started",
+            part = s.Part.Part,
+            state = s.State == PartState.Finished ? "finished" : "started",
             startedAt = s.StartedAt,
             lastOpenedAt = s.LastOpenedAt,
             finishedAt = s.FinishedAt,

@@ -31,10 +31,10 @@ public sealed class ProgressForPages(IReadingProgressStore store, IOptions<Progr
         LoadAsync(context, key => store.FindAsync(key, context.RequestAborted));
 
     /// <summary>Opening a part marks it started, and the part before it finished if it was started.</summary>
-    public Task<ProgressView> ForSectionAsync(HttpContext context, Article article, Section section)
+    public Task<ProgressView> ForPartAsync(HttpContext context, Article article, Part part)
     {
-        var previous = article.Previous(section) is { } before ? SectionRef.Of(article, before) : (SectionRef?)null;
-        return LoadAsync(context, key => store.RecordOpenedAsync(key, SectionRef.Of(article, section), previous, context.RequestAborted));
+        var previous = article.Previous(part) is { } before ? PartRef.Of(article, before) : (PartRef?)null;
+        return LoadAsync(context, key => store.RecordOpenedAsync(key, PartRef.Of(article, part), previous, context.RequestAborted));
     }
 
     private async Task<ProgressView> LoadAsync(HttpContext context, Func<ReaderKey, Task<ReaderProgress?>> load)

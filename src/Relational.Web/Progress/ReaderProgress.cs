@@ -4,12 +4,12 @@ using Relational.Content;
 namespace Relational.Progress;
 
 /// <summary>A part of an article, by slugs.</summary>
-public readonly record struct SectionRef(string Article, string Section)
+public readonly record struct PartRef(string Article, string Part)
 {
-    public static SectionRef Of(Article article, Section section) => new(article.Slug, section.Slug);
+    public static PartRef Of(Article article, Part part) => new(article.Slug, part.Slug);
 }
 
-public enum SectionState
+public enum PartState
 {
     NotStarted,
     Started,
@@ -17,44 +17,44 @@ public enum SectionState
 }
 
 /// <summary>One row of <c>part_progress</c>.</summary>
-public sealed record SectionProgress(
-    SectionRef Part,
+public sealed record PartProgress(
+    PartRef Part,
     DateTimeOffset StartedAt,
     DateTimeOffset LastOpenedAt,
     DateTimeOffset? FinishedAt)
 {
-    public SectionState State => FinishedAt is null ? SectionState.Started : SectionState.Finished;
+    public PartState State => FinishedAt is null ? PartState.Started : PartState.Finished;
 }
 
 /// <summary>The one place a reader asked to keep.</summary>
-public sealed record SavedPlace(SectionRef Part, DateTimeOffset SavedAt);
+public sealed record SavedPlace(PartRef Part, DateTimeOffset SavedAt);
 
 /// <summary>Everything stored about one reader.</summary>
 public sealed record ReaderProgress(
     DateTimeOffset CreatedAt,
     DateTimeOffset LastActiveAt,
     SavedPlace? SavedPlace,
-    ImmutableArray<SectionProgress> Sections,
+    ImmutableArray<PartProgress> Parts,
     DateTimeOffset? ResumeLinkCreatedAt,
     int Devices)
 {
-    public SectionState StateOf(Article article, Section section) =>
-        Find(SectionRef.Of(article, section))?.State ?? SectionState.NotStarted;
+    public PartState StateOf(Article article, Part part) =>
+        Find(PartRef.Of(article, part))?.State ?? PartState.NotStarted;
 
     /// <summary>Where to offer to continue in this article: the saved place, else the last part opened.</summary>
-    public Section? ContinueAt(Article article)
+    public Part? ContinueAt(Article article)
     {
-        if (SavedPlace is { } saved && saved.Part.Article == article.Slug && article.FindSection(saved.Part.Section) is { } place)
+        if (SavedPlace is { } saved && saved.Part.Article == article.Slug && article.FindPart(saved.Part.Part) is { } place)
         {
             return place;
         }
 
-        return Sections
+        return Parts
             .Where(s => s.Part.Article == article.Slug)
             .OrderByDescending(s => s.LastOpenedAt)
-            .Select(s => article.FindSection(s.Part.Section))
+            .Select(s => article.FindPart(s.Part.Part))
             .FirstOrDefault(s => s is not null);
     }
 
-    private SectionProgress? Find(SectionRef part) => Sections.FirstOrDefault(s => s.Part == part);
+    private PartProgress? Find(PartRef part) => Parts.FirstOrDefault(s => s.Part == part);
 }

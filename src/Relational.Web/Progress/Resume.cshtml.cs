@@ -96,7 +96,7 @@ public sealed class ResumeModel(IReadingProgressStore store, CatalogueProvider c
 
     private const string NotWorking = "This link doesn’t work. It may have been used already (a link works once), revoked, or the progress it carried was forgotten.";
 
-    private static bool HasAny(ReaderProgress progress) => progress.SavedPlace is not null || !progress.Sections.IsEmpty;
+    private static bool HasAny(ReaderProgress progress) => progress.SavedPlace is not null || !progress.Parts.IsEmpty;
 
     /// <summary>"3 parts finished and 1 started; saved place: part 4, …", per article.</summary>
     private string Describe(ReaderProgress progress)
@@ -104,16 +104,16 @@ public sealed class ResumeModel(IReadingProgressStore store, CatalogueProvider c
         var lines = new List<string>();
         foreach (var article in catalogue.Current.Articles)
         {
-            var parts = progress.Sections.Where(s => s.Part.Article == article.Slug).ToList();
-            var finished = parts.Count(s => s.State == SectionState.Finished);
+            var parts = progress.Parts.Where(s => s.Part.Article == article.Slug).ToList();
+            var finished = parts.Count(s => s.State == PartState.Finished);
             var started = parts.Count - finished;
-            var saved = progress.SavedPlace is { } place && place.Part.Article == article.Slug ? article.FindSection(place.Part.Section) : null;
+            var saved = progress.SavedPlace is { } place && place.Part.Article == article.Slug ? article.FindPart(place.Part.Part) : null;
             if (parts.Count == 0 && saved is null)
             {
                 continue;
             }
 
-            var line = $"{article.Title}: {finished} of {article.Sections.Length} parts finished, {started} started";
+            var line = $"{article.Title}: {finished} of {article.Parts.Length} parts finished, {started} started";
             lines.Add(saved is null ? line : $"{line}; saved place: part {saved.Number}, {saved.Title}");
         }
 

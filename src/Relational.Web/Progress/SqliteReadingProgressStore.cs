@@ -28,7 +28,7 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
 
     public void Dispose() => _db.Dispose();
 
-    public Task RememberAsync(ReaderKey key, SectionRef? opened = null, CancellationToken cancellationToken = default) =>
+    public Task RememberAsync(ReaderKey key, PartRef? opened = null, CancellationToken cancellationToken = default) =>
         _db.RunAsync(write: true, async db =>
         {
             var now = Now();
@@ -42,7 +42,7 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
             {
                 await db.ExecuteAsync(
                     "INSERT INTO part_progress (reader_id, article_slug, part_slug, started_at, last_opened_at) VALUES ($reader, $article, $part, $now, $now)",
-                    cancellationToken, ("$reader", readerId), ("$article", part.Article), ("$part", part.Section), ("$now", now));
+                    cancellationToken, ("$reader", readerId), ("$article", part.Article), ("$part", part.Part), ("$now", now));
             }
 
             return true;
@@ -51,10 +51,10 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
     public Task<ReaderProgress?> FindAsync(ReaderKey key, CancellationToken cancellationToken = default) =>
         _db.RunAsync(write: false, db => ReadProgressAsync(db, ByKey, key.Hash(), cancellationToken), cancellationToken);
 
-    public Task<ReaderProgress?> RecordOpenedAsync(ReaderKey key, SectionRef opened, SectionRef? previous, CancellationToken cancellationToken = default) =>
+    public Task<ReaderProgress?> RecordOpenedAsync(ReaderKey key, PartRef opened, PartRef? previous, CancellationToken cancellationToken = default) =>
         _db.Faults.RunForPageAsync(cancel => RecordAsync(key, opened, previous, cancel), cancellationToken);
 
-    private async Task<ReaderProgress?> RecordAsync(ReaderKey key, SectionRef opened, SectionRef? previous, CancellationToken cancellationToken) =>
+    private async Task<ReaderProgress?> RecordAsync(ReaderKey key, PartRef opened, PartRef? previous, CancellationToken cancellationToken) =>
         !await IsKnownAsync(key, cancellationToken) ? null : await _db.RunAsync(write: true, async db =>
         {
             if (await TouchAsync(db, key, cancellationToken) is not { } readerId)
@@ -69,7 +69,7 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
                 VALUES ($reader, $article, $part, $now, $now)
                 ON CONFLICT DO UPDATE SET last_opened_at = excluded.last_opened_at
                 """,
-                cancellationToken, ("$reader", readerId), ("$article", opened.Article), ("$part", opened.Section), ("$now", now));
+                cancellationToken, ("$reader", readerId), ("$article", opened.Article), ("$part", opened.Part), ("$now", now));
             if (previous is { } before)
             {
                 await db.ExecuteAsync(
@@ -77,26 +77,26 @@ public sealed partial class SqliteReadingProgressStore : IReadingProgressStore, 
                     UPDATE part_progress SET finished_at = $now
                     WHERE reader_id = $reader AND article_slug = $article AND part_slug = $part AND finished_at IS NULL
                     """,
-                    cancellationToken, ("$reader", readerId), ("$article", before.Article), ("$part", before.Section), ("$now", now));
+                    cancellationToken, ("$reader", readerId), ("$article", before.Article), ("$part", before.Part), ("$now", now));
             }
 
             return await ReadProgressAsync(db, ByKey, key.Hash(), cancellationToken);
         }, cancellationToken, pageView: true);
 
-    public Task<bool> MarkFinishedAsync(ReaderKey key, SectionRef part, CancellationToken cancellationToken = default) =>
+    public Task<bool> MarkFinishedAsync(ReaderKey key, PartRef part, CancellationToken cancellationToken = default) =>
         WriteForReaderAsync(key, (db, readerId, now) => db.ExecuteAsync(
             """
             INSERT INTO part_progress (reader_id, article_slug, part_slug, started_at, last_opened_at, finished_at)
             VALUES ($reader, $article, $part, $now, $now, $now)
             ON CONFLICT DO UPDATE SET finished_at = coalesce(finished_at, excluded.finished_at)
             """,
-            cancellationToken, ("$reader", readerId), ("$article", part.Article), ("$part", part.Section), ("$now", now)),
+            cancellationToken, ("$reader", readerId), ("$article", part.Article), ("$part", part.Part), ("$now", now)),
             cancellationToken);
 
-    public Task<bool> SavePlaceAsync(ReaderKey key, SectionRef part, CancellationToken cancellationToken = default) =>
+    public Task<bool> SavePlaceAsync(ReaderKey key, PartRef part, CancellationToken cancellationToken = default) =>
         WriteForReaderAsync(key, (db, readerId, now) => db.ExecuteAsync(
             "UPDATE readers SET saved_article = $article, saved_part = $part, saved_at = $now WHERE id = $reader",
-            cancellationToken, ("$reader", readerId), ("$article", part.Article), ("$part", part.Section), ("$now", now)),
+            cancellationToken, ("$reader", readerId), ("$article", part.Article), ("$part", part.Part), ("$now", now)),
             cancellationToken);
 
     public async Task<ResumeToken?> CreateResumeLinkAsync(ReaderKey key, CancellationToken cancellationToken = default)

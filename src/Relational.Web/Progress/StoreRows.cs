@@ -17,7 +17,7 @@ public static class StoreRows
     /// <summary>
     /// Reads the reader row (id, created_at, last_active_at, saved_article, saved_part, saved_at,
     /// latest link time, device count as a 32-bit integer) and then, in the next result, their
-    /// section rows (article_slug, part_slug, started_at, last_opened_at, finished_at).
+    /// part rows (article_slug, part_slug, started_at, last_opened_at, finished_at).
     /// </summary>
     public static async Task<ReaderProgress?> ReadProgressAsync(DbDataReader rows, CancellationToken cancellationToken)
     {
@@ -28,25 +28,25 @@ public static class StoreRows
 
         var reader = MapReader(rows);
         await rows.NextResultAsync(cancellationToken);
-        var sections = ImmutableArray.CreateBuilder<SectionProgress>();
+        var parts = ImmutableArray.CreateBuilder<PartProgress>();
         while (await rows.ReadAsync(cancellationToken))
         {
-            sections.Add(MapSection(rows));
+            parts.Add(MapPart(rows));
         }
 
-        return reader with { Sections = sections.ToImmutable() };
+        return reader with { Parts = parts.ToImmutable() };
     }
 
     private static ReaderProgress MapReader(DbDataReader row) => new(
         Time(row.GetInt64(1)),
         Time(row.GetInt64(2)),
-        row.IsDBNull(3) ? null : new SavedPlace(new SectionRef(row.GetString(3), row.GetString(4)), Time(row.GetInt64(5))),
+        row.IsDBNull(3) ? null : new SavedPlace(new PartRef(row.GetString(3), row.GetString(4)), Time(row.GetInt64(5))),
         [],
         row.IsDBNull(6) ? null : Time(row.GetInt64(6)),
         row.GetInt32(7));
 
-    private static SectionProgress MapSection(DbDataReader row) => new(
-        new SectionRef(row.GetString(0), row.GetString(1)),
+    private static PartProgress MapPart(DbDataReader row) => new(
+        new PartRef(row.GetString(0), row.GetString(1)),
         Time(row.GetInt64(2)),
         Time(row.GetInt64(3)),
         row.IsDBNull(4) ? null : Time(row.GetInt64(4)));

@@ -23,7 +23,7 @@ public sealed class ReadershipFigures
         foreach (var article in catalogue.Articles)
         {
             pages.Add(Page(article.Slug, Tally.Cover, $"{article.Title}: cover", "Cover"));
-            pages.AddRange(article.Sections.Select(s => Page(article.Slug, s.Slug, $"Part {s.Number}: {s.Title}", $"Part {s.Number}")));
+            pages.AddRange(article.Parts.Select(s => Page(article.Slug, s.Slug, $"Part {s.Number}: {s.Title}", $"Part {s.Number}")));
             pages.Add(Page(article.Slug, Tally.WholeArticle, $"{article.Title}: whole article on one page", "Whole article"));
         }
 

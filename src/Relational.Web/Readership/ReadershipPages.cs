@@ -41,7 +41,7 @@ public static class ReadershipPages
 
         var counted = endpoint.Metadata.GetMetadata<CountedAsAttribute>();
         var page = endpoint.Metadata.GetMetadata<PageActionDescriptor>()?.ViewEnginePath;
-        if (counted is null && page is not ("/Reading/Cover" or "/Reading/All" or "/Reading/Section"))
+        if (counted is null && page is not ("/Reading/Cover" or "/Reading/All" or "/Reading/Part"))
         {
             return null;
         }
@@ -63,10 +63,10 @@ public static class ReadershipPages
                 return new Tally(article.Slug, Tally.Cover, Measure.Views);
             case "/Reading/All" when article is not null:
                 return new Tally(article.Slug, Tally.WholeArticle, Measure.Views);
-            case "/Reading/Section" when values["id"] is string id && DiscreetMode.Find(catalogue, id) is var (a, s):
+            case "/Reading/Part" when values["id"] is string id && DiscreetMode.Find(catalogue, id) is var (a, s):
                 return new Tally(a.Slug, s.Slug, Measure.NeutralAddressViews);
-            case "/Reading/Section" when article?.FindSection(values["section"] as string ?? "") is { } section:
-                return new Tally(article.Slug, section.Slug, Measure.Views);
+            case "/Reading/Part" when article?.FindPart(values["part"] as string ?? "") is { } part:
+                return new Tally(article.Slug, part.Slug, Measure.Views);
             default:
                 return null;
         }

@@ -34,7 +34,7 @@ public sealed class CoverModel(CatalogueProvider catalogue, PublicUrls urls, IOp
         new PageMeta(found.Title, found.Description, Links.Cover(found), "article", found.Author)
         {
             Credit = found.Credit,
-            Image = (image, $"{found.Title}, a reading series in {found.Sections.Length} short parts."),
+            Image = (image, $"{found.Title}, a reading series in {found.Parts.Length} short parts."),
             LinkedData = LinkedData.ForCover(found, site.Value.Name, path => urls.Absolute(Request, path), image),
             Feed = (Feeds.PathOf(found), Feeds.TitleOf(found)),
         }.ApplyTo(ViewData);

@@ -39,7 +39,7 @@ public static class CrawlerFiles
         foreach (var article in content.Articles)
         {
             urls.Add(Url(absolute(article.Url), article.LastChanged));
-            urls.AddRange(article.Sections.Select(section => Url(absolute(article.SectionUrl(section)), section.Updated)));
+            urls.AddRange(article.Parts.Select(part => Url(absolute(article.PartUrl(part)), part.Updated)));
             urls.Add(Url(absolute(Feeds.PathOf(article)), article.LastChanged));
         }
 

@@ -63,7 +63,7 @@ public static class Feeds
 
     private static string Xml(string title, string subtitle, string self, string alternate, string? author, IEnumerable<Article> articles, Func<string, string> absolute)
     {
-        var entries = articles.SelectMany(article => article.Sections.Select(section => Entry(article, section, absolute))).ToList();
+        var entries = articles.SelectMany(article => article.Parts.Select(part => Entry(article, part, absolute))).ToList();
         var feed = new XElement(Atom + "feed",
             new XAttribute(XNamespace.Xml + "lang", "en"),
             new XElement(Atom + "id", absolute(alternate)),
@@ -78,20 +78,20 @@ public static class Feeds
         return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" + feed + "\n";
     }
 
-    private static (DateTime Updated, XElement Element) Entry(Article article, Section section, Func<string, string> absolute)
+    private static (DateTime Updated, XElement Element) Entry(Article article, Part part, Func<string, string> absolute)
     {
-        var url = absolute(article.SectionUrl(section));
+        var url = absolute(article.PartUrl(part));
         // The part's own date, else the series', else when its file was written: Atom wants one.
-        var updated = (section.Updated ?? article.LastChanged) is { } date
+        var updated = (part.Updated ?? article.LastChanged) is { } date
             ? date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)
-            : section.Written.UtcDateTime;
+            : part.Written.UtcDateTime;
         return (updated, new XElement(Atom + "entry",
             new XElement(Atom + "id", url),
-            new XElement(Atom + "title", $"{section.Title} — Part {section.Number} of {article.Sections.Length}"),
+            new XElement(Atom + "title", $"{part.Title} — Part {part.Number} of {article.Parts.Length}"),
             Link("alternate", "text/html", url),
             new XElement(Atom + "updated", updated.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
             Author(article.Author),
-            new XElement(Atom + "summary", new XAttribute("type", "text"), section.Summary)));
+            new XElement(Atom + "summary", new XAttribute("type", "text"), part.Summary)));
     }
 
     private static XElement Link(string rel, string type, string href) =>

@@ -30,20 +30,20 @@ public static class LinkedData
     /// A part's blocks. <paramref name="absolute"/> turns a site path into the absolute address the
     /// page's own links use; <paramref name="image"/> is the path of its preview card.
     /// </summary>
-    public static IReadOnlyList<JsonObject> ForPart(Article article, Section section, string siteName, Func<string, string> absolute, string image)
+    public static IReadOnlyList<JsonObject> ForPart(Article article, Part part, string siteName, Func<string, string> absolute, string image)
     {
-        var url = absolute(article.SectionUrl(section));
-        var part = new JsonObject
+        var url = absolute(article.PartUrl(part));
+        var block = new JsonObject
         {
             ["@context"] = Vocabulary,
             ["@type"] = "Article",
-            ["headline"] = section.Title,
-            ["description"] = section.Summary,
+            ["headline"] = part.Title,
+            ["description"] = part.Summary,
             ["url"] = url,
             ["mainEntityOfPage"] = url,
             ["image"] = absolute(image),
             ["inLanguage"] = "en",
-            ["wordCount"] = section.WordCount,
+            ["wordCount"] = part.WordCount,
             ["author"] = Author(article),
             ["publisher"] = Publisher(siteName, absolute),
             ["isPartOf"] = new JsonObject
@@ -52,10 +52,10 @@ public static class LinkedData
                 ["name"] = article.Title,
                 ["url"] = absolute(article.Url),
             },
-            ["position"] = section.Number,
+            ["position"] = part.Number,
         };
-        AddDate(part, section.Updated);
-        return [part, Breadcrumbs(absolute, (siteName, "/"), (article.Title, article.Url), (section.Title, article.SectionUrl(section)))];
+        AddDate(block, part.Updated);
+        return [block, Breadcrumbs(absolute, (siteName, "/"), (article.Title, article.Url), (part.Title, article.PartUrl(part)))];
     }
 
     public static IReadOnlyList<JsonObject> ForCover(Article article, string siteName, Func<string, string> absolute, string image)
@@ -71,12 +71,12 @@ public static class LinkedData
             ["inLanguage"] = "en",
             ["author"] = Author(article),
             ["publisher"] = Publisher(siteName, absolute),
-            ["hasPart"] = new JsonArray([.. article.Sections.Select(section => (JsonNode)new JsonObject
+            ["hasPart"] = new JsonArray([.. article.Parts.Select(part => (JsonNode)new JsonObject
             {
                 ["@type"] = "Article",
-                ["headline"] = section.Title,
-                ["url"] = absolute(article.SectionUrl(section)),
-                ["position"] = section.Number,
+                ["headline"] = part.Title,
+                ["url"] = absolute(article.PartUrl(part)),
+                ["position"] = part.Number,
             })]),
         };
         AddDate(series, article.LastChanged);

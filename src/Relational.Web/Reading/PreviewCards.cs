@@ -12,15 +12,15 @@ public sealed record PreviewCard(string Kicker, string Title, string Subtitle, s
     /// <summary>The neutral card of discreet addresses: nothing about what is read.</summary>
     public static readonly PreviewCard Neutral = new("", "Reading", "", "");
 
-    public static PreviewCard For(Article article, Section section) =>
-        new("Relational", section.Title, article.Title, $"Part {section.Number} of {article.Sections.Length}");
+    public static PreviewCard For(Article article, Part part) =>
+        new("Relational", part.Title, article.Title, $"Part {part.Number} of {article.Parts.Length}");
 
     /// <summary>The home page's card: the site and what it is, nothing about any one topic.</summary>
     public static PreviewCard ForSite(string siteName) =>
         new(siteName, "A calm, self-guided reading series", "One short part at a time, at your own pace.", "No tracking. Nothing stored unless you ask.");
 
     public static PreviewCard For(Article article) =>
-        new("Relational", article.Title, $"A reading series in {article.Sections.Length} short parts", article.Credit);
+        new("Relational", article.Title, $"A reading series in {article.Parts.Length} short parts", article.Credit);
 
     /// <summary>Names this card's look: part of its address, so a changed title gets a new image and caches can keep each for a year.</summary>
     public string Version => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{PreviewCards.Design}\n{Kicker}\n{Title}\n{Subtitle}\n{Foot}")))[..12];
@@ -75,7 +75,7 @@ public sealed class PreviewCards : IDisposable
             foreach (var article in content.Articles)
             {
                 cards.Add(PreviewCard.For(article));
-                cards.AddRange(article.Sections.Select(section => PreviewCard.For(article, section)));
+                cards.AddRange(article.Parts.Select(part => PreviewCard.For(article, part)));
             }
 
             known = (content, cards.DistinctBy(c => c.Version).ToDictionary(c => c.Version, StringComparer.Ordinal));

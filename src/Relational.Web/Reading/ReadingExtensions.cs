@@ -15,7 +15,7 @@ public static class ReadingExtensions
         // Neutral addresses serve the same pages (Safety/DiscreetMode).
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(options =>
         {
-            options.Conventions.AddPageRoute("/Reading/Section", Safety.DiscreetMode.Route);
+            options.Conventions.AddPageRoute("/Reading/Part", Safety.DiscreetMode.Route);
             options.Conventions.AddPageRoute("/Reading/Cover", Safety.DiscreetMode.CoverRoute);
             options.Conventions.AddPageRoute("/Reading/All", Safety.DiscreetMode.AllRoute);
         });

@@ -60,18 +60,18 @@ public static class DiscreetMode
         content.Articles.FirstOrDefault(article => string.Equals(ShortId(article), id, StringComparison.Ordinal));
 
     /// <summary>The neutral address of a part: ten characters worked out from the article and part, nothing readable.</summary>
-    public static string AddressOf(Article article, Section section) => $"{AddressPrefix}/{ShortId(article, section)}";
+    public static string AddressOf(Article article, Part part) => $"{AddressPrefix}/{ShortId(article, part)}";
 
     /// <summary>The part a neutral address names in the current content, if any.</summary>
-    public static (Article Article, Section Section)? Find(ContentCatalogue content, string id)
+    public static (Article Article, Part Part)? Find(ContentCatalogue content, string id)
     {
         foreach (var article in content.Articles)
         {
-            foreach (var section in article.Sections)
+            foreach (var part in article.Parts)
             {
-                if (string.Equals(ShortId(article, section), id, StringComparison.Ordinal))
+                if (string.Equals(ShortId(article, part), id, StringComparison.Ordinal))
                 {
-                    return (article, section);
+                    return (article, part);
                 }
             }
         }
@@ -82,6 +82,6 @@ public static class DiscreetMode
     private static string ShortId(Article article) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"discreet\n{article.Slug}")))[..10];
 
-    private static string ShortId(Article article, Section section) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"discreet\n{article.Slug}\n{section.Slug}")))[..10];
+    private static string ShortId(Article article, Part part) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"discreet\n{article.Slug}\n{part.Slug}")))[..10];
 }

@@ -22,7 +22,7 @@ public sealed record SeriesLinks(bool Discreet)
 
     public string Contents(Article article) => Cover(article) + "#contents";
 
-    public string Part(Article article, Section section) => Discreet ? DiscreetMode.AddressOf(article, section) : article.SectionUrl(section);
+    public string Part(Article article, Part part) => Discreet ? DiscreetMode.AddressOf(article, part) : article.PartUrl(part);
 
     public string All(Article article) => Discreet ? DiscreetMode.AllAddressOf(article) : article.AllUrl;
 

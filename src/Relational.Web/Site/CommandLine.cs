@@ -39,7 +39,7 @@ public static class CommandLine
     };
 
     public static string Usage => $"""
-        Usage: dotnet Relational.Web.dll [switch] [--Section:Setting=value …]
+        Usage: dotnet Relational.Web.dll [switch] [--Part:Setting=value …]
 
         Without a switch the site starts. Settings come from appsettings.json, then environment
         variables (Site__PublicOrigin=https://…), then the command line (--Site:PublicOrigin=https://…).

@@ -29,12 +29,12 @@ public sealed class SettingChecks
 public static class SettingsExtensions
 {
     /// <summary>Binds <typeparamref name="TOptions"/> to its section, checked by <typeparamref name="TChecks"/> at start.</summary>
-    public static OptionsBuilder<TOptions> AddCheckedSettings<TOptions, TChecks>(this IServiceCollection services, string section)
+    public static OptionsBuilder<TOptions> AddCheckedSettings<TOptions, TChecks>(this IServiceCollection services, string part)
         where TOptions : class
         where TChecks : class, IValidateOptions<TOptions>
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TChecks>());
-        return services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
+        return services.AddOptions<TOptions>().BindConfiguration(part).ValidateOnStart();
     }
 
     /// <summary>

@@ -16,10 +16,10 @@ public sealed class ContentLoaderTests
         Assert.Equal(Series.Title, article.Title);
         Assert.Equal("Create the Whole Human.", article.Attribution);
         Assert.Equal("ITClinic", article.Author);
-        Assert.Equal(10, article.Sections.Length);
-        Assert.Equal(Series.Parts.Select(p => p.Slug), article.Sections.Select(s => s.Slug));
-        Assert.Equal(Series.Parts.Select(p => p.Title), article.Sections.Select(s => s.Title));
-        Assert.Equal(Enumerable.Range(1, 10), article.Sections.Select(s => s.Number));
+        Assert.Equal(10, article.Parts.Length);
+        Assert.Equal(Series.Parts.Select(p => p.Slug), article.Parts.Select(s => s.Slug));
+        Assert.Equal(Series.Parts.Select(p => p.Title), article.Parts.Select(s => s.Title));
+        Assert.Equal(Enumerable.Range(1, 10), article.Parts.Select(s => s.Number));
     }
 
     [Fact]
@@ -27,10 +27,10 @@ public sealed class ContentLoaderTests
     {
         var article = ContentLoader.Load(Paths.Content).Articles[0];
 
-        foreach (var section in article.Sections.SkipLast(1))
+        foreach (var part in article.Parts.SkipLast(1))
         {
-            Assert.False(string.IsNullOrWhiteSpace(section.PausePrompt), $"part {section.Number} has no pause prompt");
-            Assert.Matches("^(If |You might )", section.PausePrompt!);
+            Assert.False(string.IsNullOrWhiteSpace(part.PausePrompt), $"part {part.Number} has no pause prompt");
+            Assert.Matches("^(If |You might )", part.PausePrompt!);
         }
     }
 
@@ -40,7 +40,7 @@ public sealed class ContentLoaderTests
         using var folder = new ContentFolder();
         folder.Edit($"{Article}/01-before-we-begin.md", text => text + "\n<script>alert(1)</script>\n\n<b>bold</b>\n");
 
-        var html = ContentLoader.Load(folder.Root).Articles[0].Sections[0].Html;
+        var html = ContentLoader.Load(folder.Root).Articles[0].Parts[0].Html;
 
         Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<b>", html, StringComparison.Ordinal);
@@ -71,7 +71,7 @@ public sealed class ContentLoaderTests
         Assert.Equal(2, catalogue.Articles.Length);
         var second = catalogue.FindArticle("a-second-article");
         Assert.NotNull(second);
-        Assert.Equal("only-part", Assert.Single(second.Sections).Slug);
+        Assert.Equal("only-part", Assert.Single(second.Parts).Slug);
     }
 
     public static TheoryData<string, string, string> BrokenContent => new()

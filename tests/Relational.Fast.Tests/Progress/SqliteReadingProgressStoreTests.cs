@@ -212,8 +212,8 @@ public sealed class SqliteReadingProgressStoreTests : ReadingProgressStoreContra
 
         // The try is still waiting for the lock: when it goes, that view is recorded after all.
         held.Dispose();
-        var progress = await EventuallyAsync(async () => await temp.Store.FindAsync(reader) is { } found && found.Sections.Any(s => s.Part == Part2) ? found : null);
-        Assert.DoesNotContain(progress.Sections, s => s.Part == Part3);
+        var progress = await EventuallyAsync(async () => await temp.Store.FindAsync(reader) is { } found && found.Parts.Any(s => s.Part == Part2) ? found : null);
+        Assert.DoesNotContain(progress.Parts, s => s.Part == Part3);
         Assert.Equal(1, temp.Logger.Errors());
         Assert.Contains(temp.Logger.Messages(), m => m.Contains("works again", StringComparison.Ordinal));
         Assert.NotNull(await temp.Store.RecordOpenedAsync(reader, Part3, Part2));

@@ -12,9 +12,9 @@ public sealed class ComponentTests : BunitContext
     [Fact]
     public void A_pause_point_is_an_aside_named_pause_with_the_part_s_own_prompt()
     {
-        var part = Article.Sections[2];
+        var part = Article.Parts[2];
 
-        var pause = Render<PausePoint>(p => p.Add(x => x.Section, part));
+        var pause = Render<PausePoint>(p => p.Add(x => x.Part, part));
 
         var aside = pause.Find("aside");
         var heading = pause.Find("#" + aside.GetAttribute("aria-labelledby"));
@@ -25,9 +25,9 @@ public sealed class ComponentTests : BunitContext
     [Fact]
     public void A_pause_point_without_a_prompt_of_its_own_offers_the_gentle_default()
     {
-        var part = Article.Sections[0] with { PausePrompt = null };
+        var part = Article.Parts[0] with { PausePrompt = null };
 
-        var pause = Render<PausePoint>(p => p.Add(x => x.Section, part));
+        var pause = Render<PausePoint>(p => p.Add(x => x.Part, part));
 
         Assert.Equal(
             "If it helps, take a slow breath and notice the room around you. You might notice what stayed with you from this part.",
@@ -37,7 +37,7 @@ public sealed class ComponentTests : BunitContext
     [Fact]
     public void The_breathing_guide_is_opt_in_and_can_be_closed()
     {
-        var pause = Render<PausePoint>(p => p.Add(x => x.Section, Article.Sections[0]));
+        var pause = Render<PausePoint>(p => p.Add(x => x.Part, Article.Parts[0]));
 
         var details = pause.Find("details.pause__breathing");
         Assert.False(details.HasAttribute("open"));
@@ -48,7 +48,7 @@ public sealed class ComponentTests : BunitContext
     [Fact]
     public void A_quiet_pause_is_a_divider_without_the_breathing_guide()
     {
-        var pause = Render<PausePoint>(p => p.Add(x => x.Section, Article.Sections[0]).Add(x => x.Quiet, true));
+        var pause = Render<PausePoint>(p => p.Add(x => x.Part, Article.Parts[0]).Add(x => x.Quiet, true));
 
         Assert.Contains("pause--quiet", pause.Find("aside").ClassName, StringComparison.Ordinal);
         Assert.Empty(pause.FindAll("details"));
@@ -57,7 +57,7 @@ public sealed class ComponentTests : BunitContext
     [Fact]
     public void Part_navigation_in_the_middle_offers_next_previous_and_contents()
     {
-        var nav = Render<PartNavigation>(p => p.Add(x => x.Article, Article).Add(x => x.Section, Article.Sections[4]));
+        var nav = Render<PartNavigation>(p => p.Add(x => x.Article, Article).Add(x => x.Part, Article.Parts[4]));
 
         var next = nav.Find("a[rel=next]");
         Assert.Equal(Series.PartUrl(6), next.GetAttribute("href"));
@@ -69,8 +69,8 @@ public sealed class ComponentTests : BunitContext
     [Fact]
     public void Part_navigation_at_the_ends_has_no_dead_links()
     {
-        var first = Render<PartNavigation>(p => p.Add(x => x.Article, Article).Add(x => x.Section, Article.Sections[0]));
-        var last = Render<PartNavigation>(p => p.Add(x => x.Article, Article).Add(x => x.Section, Article.Sections[^1]));
+        var first = Render<PartNavigation>(p => p.Add(x => x.Article, Article).Add(x => x.Part, Article.Parts[0]));
+        var last = Render<PartNavigation>(p => p.Add(x => x.Article, Article).Add(x => x.Part, Article.Parts[^1]));
 
         Assert.Empty(first.FindAll("a[rel=prev]"));
         Assert.Single(first.FindAll("a[rel=next]"));
@@ -101,8 +101,8 @@ public sealed class ComponentTests : BunitContext
         var contents = Render<ArticleContents>(p => p.Add(x => x.Article, Article));
 
         var links = contents.FindAll("li a");
-        Assert.Equal(Article.Sections.Select(s => Series.Url + "/" + s.Slug), links.Select(a => a.GetAttribute("href")));
-        Assert.Equal(Article.Sections.Select(s => s.GentleLength), contents.FindAll(".contents__length").Select(l => l.TextContent));
+        Assert.Equal(Article.Parts.Select(s => Series.Url + "/" + s.Slug), links.Select(a => a.GetAttribute("href")));
+        Assert.Equal(Article.Parts.Select(s => s.GentleLength), contents.FindAll(".contents__length").Select(l => l.TextContent));
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class ComponentTests : BunitContext
         // 38–69 words a part: 10–25 seconds at 180 words a minute.
         var contents = Render<ArticleContents>(p => p.Add(x => x.Article, Article));
 
-        Assert.All(Article.Sections, s => Assert.True(s.WordCount < ReadingTime.WordsPerMinute, $"part {s.Number} has {s.WordCount} words"));
+        Assert.All(Article.Parts, s => Assert.True(s.WordCount < ReadingTime.WordsPerMinute, $"part {s.Number} has {s.WordCount} words"));
         Assert.All(contents.FindAll(".contents__length"), l => Assert.Equal("under a minute", l.TextContent));
     }
 

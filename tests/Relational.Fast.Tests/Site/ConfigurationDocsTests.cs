@@ -9,8 +9,8 @@ public sealed partial class ConfigurationDocsTests
     [Fact]
     public void Every_setting_in_the_documented_table_is_in_appsettings_json_and_every_setting_there_is_in_the_table()
     {
-        var section = File.ReadAllText(Path.Combine(Paths.RepositoryRoot, "docs", "configuration.md"));
-        var rows = TableRow().Matches(section).ToList();
+        var part = File.ReadAllText(Path.Combine(Paths.RepositoryRoot, "docs", "configuration.md"));
+        var rows = TableRow().Matches(part).ToList();
         var documented = rows.Where(r => !r.Value.Contains("not in `appsettings.json`", StringComparison.Ordinal))
             .Select(r => r.Groups["key"].Value).ToHashSet(StringComparer.Ordinal);
 

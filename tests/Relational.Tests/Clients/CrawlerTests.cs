@@ -36,7 +36,7 @@ public sealed class CrawlerTests(SiteFactory site) : IClassFixture<SiteFactory>
         Assert.False(Allowed("/progress"));
         Assert.False(Allowed("/progress/resume/" + new string('a', 43)));
         var article = TestReader.Article;
-        Assert.All(new[] { "/", article.Url, article.Url + "/all", "/staying-safe" }.Concat(article.Sections.Select(article.SectionUrl)),
+        Assert.All(new[] { "/", article.Url, article.Url + "/all", "/staying-safe" }.Concat(article.Parts.Select(article.PartUrl)),
             path => Assert.True(Allowed(path), $"{path} is disallowed"));
         Assert.Contains("Sitemap: http://localhost/sitemap.xml", robots, StringComparison.Ordinal);
     }
@@ -49,11 +49,11 @@ public sealed class CrawlerTests(SiteFactory site) : IClassFixture<SiteFactory>
         var urls = xml.Root!.Elements(ns + "url").ToList();
 
         var article = TestReader.Article;
-        var expected = new[] { "/", article.Url }.Concat(article.Sections.Select(article.SectionUrl))
+        var expected = new[] { "/", article.Url }.Concat(article.Parts.Select(article.PartUrl))
             .Concat([$"{article.Url}/feed.xml", "/feed.xml"]).Select(p => "http://localhost" + p);
         Assert.Equal(expected, urls.Select(u => u.Element(ns + "loc")!.Value));
         // Each part's date is the one its front matter gives; the cover's, the home page's and the feeds', the latest.
-        var dates = new[] { article.LastChanged, article.LastChanged }.Concat(article.Sections.Select(s => s.Updated))
+        var dates = new[] { article.LastChanged, article.LastChanged }.Concat(article.Parts.Select(s => s.Updated))
             .Concat([article.LastChanged, article.LastChanged])
             .Select(d => d?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         Assert.All(dates, date => Assert.NotNull(date));
@@ -81,7 +81,7 @@ public sealed class CrawlerTests(SiteFactory site) : IClassFixture<SiteFactory>
         Assert.Equal("2026-12-01", lastmod["/"]);
         Assert.Equal("2026-12-01", lastmod[Series.Url]);
         Assert.Equal("2026-12-01", lastmod[Series.PartUrl(3)]);
-        Assert.Equal(TestReader.Article.Sections[0].Updated?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), lastmod[Series.PartUrl(1)]);
+        Assert.Equal(TestReader.Article.Parts[0].Updated?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), lastmod[Series.PartUrl(1)]);
         // A part whose front matter gives no date gets no lastmod rather than a guessed one.
         Assert.Null(lastmod[Series.PartUrl(4)]);
     }

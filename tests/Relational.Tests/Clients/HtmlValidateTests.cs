@@ -21,9 +21,9 @@ public sealed class HtmlValidateTests(LiveSite site) : IClassFixture<LiveSite>
         var article = site.Services.GetRequiredService<CatalogueProvider>().Current.Articles.Single();
         string[] paths =
         [
-            "/", article.Url, .. article.Sections.Select(article.SectionUrl), article.AllUrl,
+            "/", article.Url, .. article.Parts.Select(article.PartUrl), article.AllUrl,
             "/staying-safe", "/preferences", "/progress", "/offline", "/no-such-page", article.Url + "/no-such-part",
-            DiscreetMode.AddressOf(article, article.Sections[4]), article.SectionUrl(article.Sections[4]) + "?discreet=1",
+            DiscreetMode.AddressOf(article, article.Parts[4]), article.PartUrl(article.Parts[4]) + "?discreet=1",
         ];
 
         AssertValid(await ClientTool.NodeAsync("html-validate.mjs", paths.Select(Absolute)), paths.Length);
@@ -49,9 +49,9 @@ public sealed class HtmlValidateTests(LiveSite site) : IClassFixture<LiveSite>
         using var client = TestReader.SharedClient(site.Address);
         var reader = new TestReader(client);
         var article = TestReader.Article;
-        (await reader.OptInAsync(article.Sections[2])).Dispose();
-        (await reader.PostAsync("/progress/finished", ("article", article.Slug), ("section", article.Sections[2].Slug))).Dispose();
-        string[] paths = [article.Url, article.SectionUrl(article.Sections[2]), article.SectionUrl(article.Sections[3]), "/progress", "/progress?progress=remembered"];
+        (await reader.OptInAsync(article.Parts[2])).Dispose();
+        (await reader.PostAsync("/progress/finished", ("article", article.Slug), ("part", article.Parts[2].Slug))).Dispose();
+        string[] paths = [article.Url, article.PartUrl(article.Parts[2]), article.PartUrl(article.Parts[3]), "/progress", "/progress?progress=remembered"];
 
         var pages = await ClientTool.NodeAsync("html-validate.mjs", paths.Select(Absolute),
             new Dictionary<string, string> { ["RELATIONAL_COOKIE"] = "relational-reader=" + reader.Cookie });

@@ -18,22 +18,22 @@ public sealed class LinkPreviewTests(LiveSite site) : IClassFixture<LiveSite>
     public async Task Every_part_unfurls_as_a_large_card_with_its_own_image_and_written_summary()
     {
         var article = site.Services.GetRequiredService<CatalogueProvider>().Current.Articles.Single();
-        var previews = await ClientTool.NodeAsync("previews.mjs", article.Sections.Select(s => new Uri(site.Address, article.SectionUrl(s)).ToString()));
+        var previews = await ClientTool.NodeAsync("previews.mjs", article.Parts.Select(s => new Uri(site.Address, article.PartUrl(s)).ToString()));
 
-        Assert.Equal(article.Sections.Length, previews.Count);
+        Assert.Equal(article.Parts.Length, previews.Count);
         var images = new HashSet<string>();
         using var client = site.CreateLiveClient();
         for (var i = 0; i < previews.Count; i++)
         {
-            var section = article.Sections[i];
+            var part = article.Parts[i];
             var tags = previews[i].GetProperty("result");
             Assert.Equal("summary_large_image", tags.GetProperty("twitterCard").GetString());
-            Assert.Equal(section.Summary, tags.GetProperty("ogDescription").GetString());
-            Assert.StartsWith(section.Title, tags.GetProperty("ogTitle").GetString(), StringComparison.Ordinal);
+            Assert.Equal(part.Summary, tags.GetProperty("ogDescription").GetString());
+            Assert.StartsWith(part.Title, tags.GetProperty("ogTitle").GetString(), StringComparison.Ordinal);
             var image = tags.GetProperty("ogImage").EnumerateArray().Single();
             Assert.Equal("1200", image.GetProperty("width").GetString());
             Assert.Equal("630", image.GetProperty("height").GetString());
-            Assert.Contains($"Part {section.Number} of 10", image.GetProperty("alt").GetString(), StringComparison.Ordinal);
+            Assert.Contains($"Part {part.Number} of 10", image.GetProperty("alt").GetString(), StringComparison.Ordinal);
             var url = image.GetProperty("url").GetString()!;
             Assert.StartsWith(site.Address.ToString(), url, StringComparison.Ordinal);
             images.Add(url);
@@ -41,14 +41,14 @@ public sealed class LinkPreviewTests(LiveSite site) : IClassFixture<LiveSite>
             await AssertCardAsync(client, url);
         }
 
-        Assert.Equal(article.Sections.Length, images.Count);
+        Assert.Equal(article.Parts.Length, images.Count);
     }
 
     [Fact]
     public async Task A_discreet_address_unfurls_as_the_neutral_card_with_nothing_about_the_topic()
     {
         var article = site.Services.GetRequiredService<CatalogueProvider>().Current.Articles.Single();
-        var neutral = new Uri(site.Address, DiscreetMode.AddressOf(article, article.Sections[5])).ToString();
+        var neutral = new Uri(site.Address, DiscreetMode.AddressOf(article, article.Parts[5])).ToString();
 
         var tags = (await ClientTool.NodeAsync("previews.mjs", [neutral])).Single().GetProperty("result");
 
@@ -78,7 +78,7 @@ public sealed class LinkPreviewTests(LiveSite site) : IClassFixture<LiveSite>
         var url = image.GetProperty("url").GetString()!;
         Assert.StartsWith(site.Address.ToString(), url, StringComparison.Ordinal);
         // Its own card: not a part's, not the cover's, not the neutral one.
-        var others = article.Sections.Select(s => PreviewCard.For(article, s)).Append(PreviewCard.For(article)).Append(PreviewCard.Neutral);
+        var others = article.Parts.Select(s => PreviewCard.For(article, s)).Append(PreviewCard.For(article)).Append(PreviewCard.Neutral);
         Assert.All(others, card => Assert.NotEqual(new Uri(site.Address, PreviewCards.Path(card)).ToString(), url));
         using var client = site.CreateLiveClient();
         await AssertCardAsync(client, url);
@@ -90,22 +90,22 @@ public sealed class LinkPreviewTests(LiveSite site) : IClassFixture<LiveSite>
     public void A_card_is_drawn_the_same_every_time_from_the_shipped_font()
     {
         var article = site.Services.GetRequiredService<CatalogueProvider>().Current.Articles.Single();
-        var card = PreviewCard.For(article, article.Sections[3]);
+        var card = PreviewCard.For(article, article.Parts[3]);
         using var one = new PreviewCards();
         using var another = new PreviewCards();
 
         Assert.Equal(one.Png(card), another.Png(card));
-        Assert.NotEqual(one.Png(card), one.Png(PreviewCard.For(article, article.Sections[4])));
+        Assert.NotEqual(one.Png(card), one.Png(PreviewCard.For(article, article.Parts[4])));
     }
 
     [Fact]
     public async Task A_card_is_the_same_for_a_reader_who_opted_in_and_sets_nothing()
     {
         var article = site.Services.GetRequiredService<CatalogueProvider>().Current.Articles.Single();
-        var card = PreviewCards.Path(PreviewCard.For(article, article.Sections[2]));
+        var card = PreviewCards.Path(PreviewCard.For(article, article.Parts[2]));
         using var client = TestReader.SharedClient(site.Address);
         var reader = new TestReader(client);
-        (await reader.OptInAsync(article.Sections[2])).Dispose();
+        (await reader.OptInAsync(article.Parts[2])).Dispose();
         Assert.NotNull(reader.Cookie);
         var stranger = new TestReader(client);
 

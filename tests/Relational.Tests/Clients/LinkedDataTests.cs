@@ -21,9 +21,9 @@ public sealed class LinkedDataTests(SiteFactory site) : IClassFixture<SiteFactor
         var article = TestReader.Article;
         using var client = site.CreateClient();
 
-        foreach (var part in article.Sections)
+        foreach (var part in article.Parts)
         {
-            var page = await client.GetDocumentAsync(article.SectionUrl(part));
+            var page = await client.GetDocumentAsync(article.PartUrl(part));
             var blocks = Blocks(page);
             var canonical = page.QuerySelector("link[rel=canonical]")!.GetAttribute("href");
             var data = Single(blocks, "Article");
@@ -31,7 +31,7 @@ public sealed class LinkedDataTests(SiteFactory site) : IClassFixture<SiteFactor
             Assert.Equal("https://schema.org", data.GetProperty("@context").GetString());
             Assert.Equal(part.Title, data.GetProperty("headline").GetString());
             Assert.Equal(part.Number, data.GetProperty("position").GetInt32());
-            Assert.Equal(Origin + article.SectionUrl(part), data.GetProperty("url").GetString());
+            Assert.Equal(Origin + article.PartUrl(part), data.GetProperty("url").GetString());
             Assert.Equal(canonical, data.GetProperty("url").GetString());
             Assert.Equal(part.Summary, data.GetProperty("description").GetString());
             Assert.Equal(article.Author, data.GetProperty("author").GetProperty("name").GetString());
@@ -43,7 +43,7 @@ public sealed class LinkedDataTests(SiteFactory site) : IClassFixture<SiteFactor
             Assert.Equal(Origin + article.Url, series.GetProperty("url").GetString());
 
             Assert.Equal(
-                new[] { ("Relational", Origin + "/"), (article.Title, Origin + article.Url), (part.Title, Origin + article.SectionUrl(part)) },
+                new[] { ("Relational", Origin + "/"), (article.Title, Origin + article.Url), (part.Title, Origin + article.PartUrl(part)) },
                 Trail(Single(blocks, "BreadcrumbList")));
         }
     }
@@ -61,7 +61,7 @@ public sealed class LinkedDataTests(SiteFactory site) : IClassFixture<SiteFactor
         Assert.Equal(article.Title, series.GetProperty("name").GetString());
         Assert.Equal(Origin + article.Url, series.GetProperty("url").GetString());
         Assert.Equal(
-            article.Sections.Select(s => (s.Number, s.Title, Origin + article.SectionUrl(s))),
+            article.Parts.Select(s => (s.Number, s.Title, Origin + article.PartUrl(s))),
             series.GetProperty("hasPart").EnumerateArray().Select(p =>
                 (p.GetProperty("position").GetInt32(), p.GetProperty("headline").GetString()!, p.GetProperty("url").GetString()!)));
         Assert.Equal(new[] { ("Relational", Origin + "/"), (article.Title, Origin + article.Url) }, Trail(Single(blocks, "BreadcrumbList")));
@@ -74,8 +74,8 @@ public sealed class LinkedDataTests(SiteFactory site) : IClassFixture<SiteFactor
         using var client = site.CreateClient();
         string[] neutral =
         [
-            .. article.Sections.Select(part => DiscreetMode.AddressOf(article, part)),
-            article.SectionUrl(article.Sections[4]) + "?discreet=1",
+            .. article.Parts.Select(part => DiscreetMode.AddressOf(article, part)),
+            article.PartUrl(article.Parts[4]) + "?discreet=1",
             article.Url + "?discreet=1",
         ];
 

@@ -18,7 +18,7 @@ public sealed class ReaderModeTests(LiveSite site) : IClassFixture<LiveSite>
     public async Task Reader_mode_takes_each_part_alone_with_its_author()
     {
         var article = site.Services.GetRequiredService<CatalogueProvider>().Current.Articles.Single();
-        var extracted = await ClientTool.NodeAsync("readability.mjs", article.Sections.Select(s => new Uri(site.Address, article.SectionUrl(s)).ToString()));
+        var extracted = await ClientTool.NodeAsync("readability.mjs", article.Parts.Select(s => new Uri(site.Address, article.PartUrl(s)).ToString()));
 
         Assert.Equal(Seed.Parts.Count, extracted.Count);
         for (var i = 0; i < extracted.Count; i++)

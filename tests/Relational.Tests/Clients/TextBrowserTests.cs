@@ -82,7 +82,7 @@ public sealed class TextBrowserTests(LiveSite site) : IClassFixture<LiveSite>, I
     {
         using var client = TestReader.SharedClient(site.Address);
         var reader = new TestReader(client);
-        (await reader.OptInAsync(TestReader.Article.Sections[2])).Dispose();
+        (await reader.OptInAsync(TestReader.Article.Parts[2])).Dispose();
         var cookie = $"Cookie: {Relational.Progress.ReaderCookie.Name}={Uri.EscapeDataString(reader.Cookie!)}";
 
         var cover = await W3mAsync(Series.Url, "-header", cookie);
@@ -98,7 +98,7 @@ public sealed class TextBrowserTests(LiveSite site) : IClassFixture<LiveSite>, I
         var article = Relational.Content.ContentLoader.Load(Paths.Content).FindArticle(Series.Slug)!;
         foreach (var path in new[]
         {
-            Relational.Safety.DiscreetMode.AddressOf(article, article.Sections[2]),
+            Relational.Safety.DiscreetMode.AddressOf(article, article.Parts[2]),
             Relational.Safety.DiscreetMode.CoverAddressOf(article),
             Relational.Safety.DiscreetMode.AllAddressOf(article),
         })

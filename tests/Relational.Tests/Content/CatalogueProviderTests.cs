@@ -23,7 +23,7 @@ public sealed class CatalogueProviderTests
         Assert.NotSame(before, provider.Current);
         Assert.True(signal.HasChanged);
         Assert.False(provider.GetChangeToken().HasChanged);
-        Assert.Equal("Relationship as Medicine", before.Articles[0].Sections[8].Title);
+        Assert.Equal("Relationship as Medicine", before.Articles[0].Parts[8].Title);
         var page = await client.GetDocumentAsync(Series.PartUrl(9));
         Assert.Equal("Relationship, as Medicine", page.QuerySelector("h1")!.TextContent);
     }

@@ -40,9 +40,9 @@ public sealed class TestReader(HttpClient client)
         return await SendAsync(request);
     }
 
-    /// <summary>"Remember my place on this device", from part <paramref name="section"/>.</summary>
-    public async Task<HttpResponseMessage> OptInAsync(Section section) =>
-        await PostAsync("/progress/remember", ("article", Article.Slug), ("section", section.Slug));
+    /// <summary>"Remember my place on this device", from part <paramref name="part"/>.</summary>
+    public async Task<HttpResponseMessage> OptInAsync(Part part) =>
+        await PostAsync("/progress/remember", ("article", Article.Slug), ("part", part.Slug));
 
     /// <summary>
     /// The reader's key as the store must keep it (the SHA-256 of the cookie's bytes, computed here,

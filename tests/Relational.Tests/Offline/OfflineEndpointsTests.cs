@@ -34,7 +34,7 @@ public sealed class OfflineEndpointsTests : IDisposable
         var pages = files.RootElement.GetProperty("pages").EnumerateArray().Select(p => p.GetString()!).ToList();
         var article = catalogue.Articles.Single();
         Assert.Equal(
-            ((string[])["/", article.Url, .. article.Sections.Select(article.SectionUrl), .. article.Sections.Select(s => Relational.Safety.DiscreetMode.AddressOf(article, s)),
+            ((string[])["/", article.Url, .. article.Parts.Select(article.PartUrl), .. article.Parts.Select(s => Relational.Safety.DiscreetMode.AddressOf(article, s)),
                 article.AllUrl, "/offline", "/staying-safe", "/preferences"]).Order(StringComparer.Ordinal),
             pages.Order(StringComparer.Ordinal));
         foreach (var page in pages)

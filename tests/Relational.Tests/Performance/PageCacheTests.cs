@@ -17,7 +17,7 @@ namespace Relational.Tests.Performance;
 public sealed class PageCacheTests
 {
     private const string Article = Series.Url;
-    private const string Section = Article + "/safety-is-built-not-assumed";
+    private const string PartPage = Article + "/safety-is-built-not-assumed";
     private const string Text = "Relational safety does not arrive all at once.";
     private const string FinishButton = "I’ve finished this part";
     private const string OptInButton = "Remember my place on this device";
@@ -28,7 +28,7 @@ public sealed class PageCacheTests
     [Theory]
     [InlineData("/")]
     [InlineData(Article)]
-    [InlineData(Section)]
+    [InlineData(PartPage)]
     [InlineData(Series.WholeUrl)]
     [InlineData("/staying-safe")]
     [InlineData("/preferences")]
@@ -71,11 +71,11 @@ public sealed class PageCacheTests
     {
         using var factory = CachingSite();
         using var client = factory.CreateClient();
-        using var first = await GetAsync(client, Section, "br");
-        using var kept = await GetAsync(client, Section, "br");
+        using var first = await GetAsync(client, PartPage, "br");
+        using var kept = await GetAsync(client, PartPage, "br");
         Assert.NotNull(kept.Headers.Age);
 
-        using var stale = new HttpRequestMessage(HttpMethod.Get, Section);
+        using var stale = new HttpRequestMessage(HttpMethod.Get, PartPage);
         stale.Headers.TryAddWithoutValidation("If-None-Match", staleTag);
         stale.Headers.AcceptEncoding.ParseAdd("br");
         using var response = await client.SendAsync(stale);
@@ -92,12 +92,12 @@ public sealed class PageCacheTests
         using var client = factory.CreateClient();
         foreach (var coding in new[] { null, "br, gzip", "gzip" })
         {
-            (await GetAsync(client, Section, coding)).Dispose();
+            (await GetAsync(client, PartPage, coding)).Dispose();
         }
 
-        using var plain = await GetAsync(client, Section, acceptEncoding: null);
-        using var brotli = await GetAsync(client, Section, "gzip, deflate, br, zstd");
-        using var gzip = await GetAsync(client, Section, "gzip;q=1.0, br;q=0.5");
+        using var plain = await GetAsync(client, PartPage, acceptEncoding: null);
+        using var brotli = await GetAsync(client, PartPage, "gzip, deflate, br, zstd");
+        using var gzip = await GetAsync(client, PartPage, "gzip;q=1.0, br;q=0.5");
 
         Assert.Empty(plain.Content.Headers.ContentEncoding);
         Assert.Equal(["br"], brotli.Content.Headers.ContentEncoding);
@@ -130,8 +130,8 @@ public sealed class PageCacheTests
         using var factory = CachingSite();
         using var client = factory.CreateClient();
 
-        using var first = await GetAsync(client, Section, acceptEncoding);
-        using var kept = await GetAsync(client, Section, acceptEncoding);
+        using var first = await GetAsync(client, PartPage, acceptEncoding);
+        using var kept = await GetAsync(client, PartPage, acceptEncoding);
 
         foreach (var response in new[] { first, kept })
         {
@@ -156,9 +156,9 @@ public sealed class PageCacheTests
 
         foreach (var (client, hsts) in new[] { (plain, (string?)null), (secure, "max-age=31536000"), (plain, null) })
         {
-            using var first = await GetAsync(client, Section, "gzip");
-            using var kept = await GetAsync(client, Section, "gzip");
-            using var keptAgain = await GetAsync(client, Section, "gzip");
+            using var first = await GetAsync(client, PartPage, "gzip");
+            using var kept = await GetAsync(client, PartPage, "gzip");
+            using var keptAgain = await GetAsync(client, PartPage, "gzip");
 
             Assert.NotNull(kept.Headers.Age);
             var bytes = await kept.Content.ReadAsByteArrayAsync();
@@ -186,10 +186,10 @@ public sealed class PageCacheTests
     {
         using var site = new LiveSite();
         var host = $"Host: 127.0.0.1:{site.Port}";
-        await site.SendRawAsync($"GET {Section} HTTP/1.1\r\n{host}\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n");
-        var get = await site.SendRawAsync($"GET {Section} HTTP/1.1\r\n{host}\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n");
+        await site.SendRawAsync($"GET {PartPage} HTTP/1.1\r\n{host}\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n");
+        var get = await site.SendRawAsync($"GET {PartPage} HTTP/1.1\r\n{host}\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n");
 
-        var head = await site.SendRawAsync($"HEAD {Section} HTTP/1.1\r\n{host}\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n");
+        var head = await site.SendRawAsync($"HEAD {PartPage} HTTP/1.1\r\n{host}\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n");
 
         Assert.Equal(200, head.Status);
         Assert.NotNull(get.Header("Age"));
@@ -218,9 +218,9 @@ public sealed class PageCacheTests
         {
             foreach (var coding in new[] { "br", "gzip", null })
             {
-                using var anonymous = await GetAsync(stranger, Section, coding);
-                using var mine = await GetAsync(started, Section, coding);
-                using var theirs = await GetAsync(finished, Section, coding);
+                using var anonymous = await GetAsync(stranger, PartPage, coding);
+                using var mine = await GetAsync(started, PartPage, coding);
+                using var theirs = await GetAsync(finished, PartPage, coding);
 
                 var anonymousHtml = await BodyAsync(anonymous);
                 Assert.Contains(OptInButton, anonymousHtml);
@@ -251,15 +251,15 @@ public sealed class PageCacheTests
         using var content = new ContentFolder();
         using var factory = CachingSite().With("Content:Path", content.Root);
         using var client = factory.CreateClient();
-        using var before = await GetAsync(client, Section, "br");
-        using var beforeAgain = await GetAsync(client, Section, "br");
+        using var before = await GetAsync(client, PartPage, "br");
+        using var beforeAgain = await GetAsync(client, PartPage, "br");
         Assert.NotNull(beforeAgain.Headers.Age);
 
         content.Edit(Series.PartFile(6), text =>
             text.Replace(Text, "Relational safety arrives slowly, and that is fine.", StringComparison.Ordinal));
         Assert.True(factory.Services.GetRequiredService<CatalogueProvider>().Reload());
 
-        using var revalidate = new HttpRequestMessage(HttpMethod.Get, Section);
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, PartPage);
         revalidate.Headers.IfNoneMatch.Add(before.Headers.ETag!);
         using var after = await client.SendAsync(revalidate);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
@@ -273,8 +273,8 @@ public sealed class PageCacheTests
     [Theory]
     [InlineData(Article + "/no-such-part", HttpStatusCode.NotFound)]
     [InlineData("/progress", HttpStatusCode.OK)]
-    [InlineData(Section + "?utm_source=x", HttpStatusCode.OK)]
-    [InlineData(Section + "?discreet=2", HttpStatusCode.OK)]
+    [InlineData(PartPage + "?utm_source=x", HttpStatusCode.OK)]
+    [InlineData(PartPage + "?discreet=2", HttpStatusCode.OK)]
     public async Task Missing_pages_progress_pages_and_made_up_query_strings_are_answered_but_never_kept(string path, HttpStatusCode status)
     {
         using var factory = CachingSite();
@@ -294,9 +294,9 @@ public sealed class PageCacheTests
     {
         using var factory = CachingSite();
         using var client = factory.CreateClient();
-        using var plain = await GetAsync(client, Section, "br");
-        using var discreet = await GetAsync(client, Section + "?discreet=1", "br");
-        using var discreetAgain = await GetAsync(client, Section + "?discreet=1", "br");
+        using var plain = await GetAsync(client, PartPage, "br");
+        using var discreet = await GetAsync(client, PartPage + "?discreet=1", "br");
+        using var discreetAgain = await GetAsync(client, PartPage + "?discreet=1", "br");
 
         Assert.Null(discreet.Headers.Age);
         Assert.NotNull(discreetAgain.Headers.Age);
@@ -314,13 +314,13 @@ public sealed class PageCacheTests
         {
             foreach (var host in new[] { "host.example", "localhost:8080", "LOCALHOST" })
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, Section);
+                using var request = new HttpRequestMessage(HttpMethod.Get, PartPage);
                 request.Headers.Host = host;
                 using var response = await client.SendAsync(request);
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
                 Assert.Null(response.Headers.Age);
                 var document = await Html.ParseAsync(await response.Content.ReadAsStringAsync());
-                Assert.Equal($"http://{host}{Section}", document.QuerySelector("link[rel=canonical]")?.GetAttribute("href"));
+                Assert.Equal($"http://{host}{PartPage}", document.QuerySelector("link[rel=canonical]")?.GetAttribute("href"));
             }
         }
     }
@@ -330,16 +330,16 @@ public sealed class PageCacheTests
     {
         using var factory = new SiteFactory().With("Site:PublicOrigin", "https://relational.example");
         using var client = factory.CreateClient();
-        (await client.GetAsync($"http://first.example{Section}")).Dispose();
+        (await client.GetAsync($"http://first.example{PartPage}")).Dispose();
 
         foreach (var host in new[] { "second.example", "localhost:8080", "FIRST.example" })
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, Section);
+            using var request = new HttpRequestMessage(HttpMethod.Get, PartPage);
             request.Headers.Host = host;
             using var response = await client.SendAsync(request);
             Assert.NotNull(response.Headers.Age);
             var document = await Html.ParseAsync(await response.Content.ReadAsStringAsync());
-            Assert.Equal("https://relational.example" + Section, document.QuerySelector("link[rel=canonical]")?.GetAttribute("href"));
+            Assert.Equal("https://relational.example" + PartPage, document.QuerySelector("link[rel=canonical]")?.GetAttribute("href"));
         }
     }
 
@@ -349,8 +349,8 @@ public sealed class PageCacheTests
     [InlineData("/Preferences", "/preferences")]
     [InlineData("/HEALING-TRAUMA-IN-RELATIONSHIP", Article)]
     [InlineData(Article + "/", Article)]
-    [InlineData("/Healing-Trauma-In-Relationship/Safety-Is-Built-Not-Assumed?from=a-friend", Section + "?from=a-friend")]
-    [InlineData(Section + "/", Section)]
+    [InlineData("/Healing-Trauma-In-Relationship/Safety-Is-Built-Not-Assumed?from=a-friend", PartPage + "?from=a-friend")]
+    [InlineData(PartPage + "/", PartPage)]
     [InlineData(Article + "/ALL/", Article + "/all")]
     public async Task Another_case_or_a_trailing_slash_redirects_permanently_to_the_one_address(string path, string canonical)
     {

@@ -19,8 +19,8 @@ namespace Relational.Tests.Performance;
 /// </summary>
 public sealed class PageCacheUnderAttackTests
 {
-    private static readonly string Section = Series.PartUrl(6);
-    private static readonly string[] Pages = ["/", Series.Url, Section, Series.WholeUrl, "/staying-safe", "/preferences"];
+    private static readonly string PartPage = Series.PartUrl(6);
+    private static readonly string[] Pages = ["/", Series.Url, PartPage, Series.WholeUrl, "/staying-safe", "/preferences"];
 
     [Fact]
     public async Task Ten_thousand_hostile_addresses_add_no_entry_and_real_pages_still_come_from_the_cache()
@@ -99,16 +99,16 @@ public sealed class PageCacheUnderAttackTests
         [
             "/", "/staying-safe", "/preferences",
             .. catalogue.Articles.SelectMany(article => new[] { article.Url, article.AllUrl }
-                .Concat(article.Sections.Select(article.SectionUrl))
-                .Concat(article.Sections.Select(section => DiscreetMode.AddressOf(article, section)))),
+                .Concat(article.Parts.Select(article.PartUrl))
+                .Concat(article.Parts.Select(part => DiscreetMode.AddressOf(article, part)))),
         ];
         string[] codings = ["br", "gzip", ""];
         using var site = new RecordingSite();
         site.With("Content:Path", content.Root).With("PageCache:SizeLimitMegabytes", "1");
         var own = $"127.0.0.1:{site.Port}";
         using var client = site.CreateLiveClient();
-        Assert.Null((await GetAsync(client, own, Section, "gzip")).Age);
-        Assert.NotNull((await GetAsync(client, own, Section, "gzip")).Age);
+        Assert.Null((await GetAsync(client, own, PartPage, "gzip")).Age);
+        Assert.NotNull((await GetAsync(client, own, PartPage, "gzip")).Age);
 
         // Every canonical page in each coding, plain and discreet, and a hostile variant of each;
         // meanwhile a reader keeps opening one part.
@@ -133,7 +133,7 @@ public sealed class PageCacheUnderAttackTests
 
             if (i % 10 == 0)
             {
-                var reader = await GetAsync(client, own, Section, "gzip");
+                var reader = await GetAsync(client, own, PartPage, "gzip");
                 Interlocked.Increment(ref readerViews);
                 if (reader.Age is not null)
                 {

@@ -23,12 +23,12 @@ public sealed class DiskCostTests(ITestOutputHelper output)
         var allRead = await FileBytesPerReaderAsync(everyPart, async key =>
         {
             await everyPart.Store.RememberAsync(key);
-            SectionRef? previous = null;
-            foreach (var section in article.Sections)
+            PartRef? previous = null;
+            foreach (var part in article.Parts)
             {
-                var part = SectionRef.Of(article, section);
-                await everyPart.Store.RecordOpenedAsync(key, part, previous);
-                previous = part;
+                var opened = PartRef.Of(article, part);
+                await everyPart.Store.RecordOpenedAsync(key, opened, previous);
+                previous = opened;
             }
 
             await everyPart.Store.MarkFinishedAsync(key, previous!.Value);

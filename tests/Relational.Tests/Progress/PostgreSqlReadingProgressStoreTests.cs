@@ -83,11 +83,11 @@ public sealed class PostgreSqlReadingProgressStoreTests(PostgreSqlCluster cluste
 
         Assert.True(await _store.SavePlaceAsync(reader, Part2));
         await CrashAndRestartAsync();
-        Assert.Equal(Part2.Section, Scalar("SELECT saved_part FROM readers"));
+        Assert.Equal(Part2.Part, Scalar("SELECT saved_part FROM readers"));
 
         Assert.True(await _store.MarkFinishedAsync(reader, Part1));
         await CrashAndRestartAsync();
-        Assert.Equal(1L, Scalar($"SELECT count(*) FROM part_progress WHERE part_slug = '{Part1.Section}' AND finished_at IS NOT NULL"));
+        Assert.Equal(1L, Scalar($"SELECT count(*) FROM part_progress WHERE part_slug = '{Part1.Part}' AND finished_at IS NOT NULL"));
 
         Assert.True(await _store.ForgetAsync(reader));
         await CrashAndRestartAsync();
@@ -161,8 +161,8 @@ public sealed class PostgreSqlReadingProgressStoreTests(PostgreSqlCluster cluste
 
         var progress = await RecordOnceTheServerAnswersAsync(key, Part2, Part1);
 
-        Assert.Equal(SectionState.Finished, progress!.Sections.Single(s => s.Part == Part1).State);
-        Assert.Equal(SectionState.Started, progress.Sections.Single(s => s.Part == Part2).State);
+        Assert.Equal(PartState.Finished, progress!.Parts.Single(s => s.Part == Part1).State);
+        Assert.Equal(PartState.Started, progress.Parts.Single(s => s.Part == Part2).State);
         Assert.Contains(Logger.Messages(), m => m.Contains("works again"));
         Assert.Equal(1, Logger.Errors());
         Assert.DoesNotContain(Logger.Messages(), m => m.Contains("Password", StringComparison.OrdinalIgnoreCase));
@@ -173,7 +173,7 @@ public sealed class PostgreSqlReadingProgressStoreTests(PostgreSqlCluster cluste
     /// server just started may take longer than that to take its first connection: the view is
     /// then refused, the try goes on, and a later view goes through. Gives up after 20 s.
     /// </summary>
-    private async Task<ReaderProgress?> RecordOnceTheServerAnswersAsync(ReaderKey key, SectionRef opened, SectionRef previous)
+    private async Task<ReaderProgress?> RecordOnceTheServerAnswersAsync(ReaderKey key, PartRef opened, PartRef previous)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)

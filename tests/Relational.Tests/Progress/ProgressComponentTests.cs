@@ -21,10 +21,10 @@ public sealed class ProgressComponentTests : BunitContext, IClassFixture<SiteFac
 
     private static ReaderProgress ProgressOf(SavedPlace? saved = null, params (int Part, bool Finished, int Minute)[] parts) => new(
         T0, T0, saved,
-        [.. parts.Select(p => new SectionProgress(Ref(p.Part), T0.AddMinutes(p.Minute), T0.AddMinutes(p.Minute), p.Finished ? T0.AddMinutes(p.Minute + 1) : null))],
+        [.. parts.Select(p => new PartProgress(Ref(p.Part), T0.AddMinutes(p.Minute), T0.AddMinutes(p.Minute), p.Finished ? T0.AddMinutes(p.Minute + 1) : null))],
         null, 1);
 
-    private static SectionRef Ref(int part) => SectionRef.Of(Article, Article.Sections[part - 1]);
+    private static PartRef Ref(int part) => PartRef.Of(Article, Article.Parts[part - 1]);
 
     [Fact]
     public void Contents_without_progress_show_no_states()
@@ -57,8 +57,8 @@ public sealed class ProgressComponentTests : BunitContext, IClassFixture<SiteFac
         var offer = Render<ContinueOffer>(p => p.Add(c => c.Article, Article).Add(c => c.Progress, progress));
 
         var link = offer.Find("a");
-        Assert.Equal($"Continue from part 2: {Article.Sections[1].Title}", link.TextContent);
-        Assert.Equal(Article.SectionUrl(Article.Sections[1]), link.GetAttribute("href"));
+        Assert.Equal($"Continue from part 2: {Article.Parts[1].Title}", link.TextContent);
+        Assert.Equal(Article.PartUrl(Article.Parts[1]), link.GetAttribute("href"));
     }
 
     [Fact]
@@ -82,12 +82,12 @@ public sealed class ProgressComponentTests : BunitContext, IClassFixture<SiteFac
     [Fact]
     public void Before_opting_in_the_controls_offer_only_to_remember()
     {
-        var controls = Render<ProgressControls>(p => p.Add(c => c.Article, Article).Add(c => c.Section, Article.Sections[3]).Add(c => c.View, ProgressView.Off));
+        var controls = Render<ProgressControls>(p => p.Add(c => c.Article, Article).Add(c => c.Part, Article.Parts[3]).Add(c => c.View, ProgressView.Off));
 
         var form = Assert.Single(controls.FindAll("form"));
         Assert.Equal("/progress/remember", form.GetAttribute("action"));
         Assert.Equal("post", form.GetAttribute("method"));
-        Assert.Equal(Article.Sections[3].Slug, form.QuerySelector("input[name=section]")!.GetAttribute("value"));
+        Assert.Equal(Article.Parts[3].Slug, form.QuerySelector("input[name=part]")!.GetAttribute("value"));
         Assert.Contains("Remember my place on this device", form.TextContent);
         Assert.Contains("erase it any time", controls.Find(".progress-controls__note").TextContent);
     }
@@ -97,7 +97,7 @@ public sealed class ProgressComponentTests : BunitContext, IClassFixture<SiteFac
     {
         var view = new ProgressView(ProgressStatus.On, ProgressOf(null, (4, false, 0)), ProgressOutcome.Saved);
 
-        var controls = Render<ProgressControls>(p => p.Add(c => c.Article, Article).Add(c => c.Section, Article.Sections[3]).Add(c => c.View, view));
+        var controls = Render<ProgressControls>(p => p.Add(c => c.Article, Article).Add(c => c.Part, Article.Parts[3]).Add(c => c.View, view));
 
         Assert.Equal(["/progress/finished", "/progress/save"], controls.FindAll("form").Select(f => f.GetAttribute("action")!));
         Assert.Contains("I’ve finished this part", controls.Markup);
@@ -109,7 +109,7 @@ public sealed class ProgressComponentTests : BunitContext, IClassFixture<SiteFac
     {
         var view = new ProgressView(ProgressStatus.On, ProgressOf(null, (4, true, 0)), null);
 
-        var controls = Render<ProgressControls>(p => p.Add(c => c.Article, Article).Add(c => c.Section, Article.Sections[3]).Add(c => c.View, view));
+        var controls = Render<ProgressControls>(p => p.Add(c => c.Article, Article).Add(c => c.Part, Article.Parts[3]).Add(c => c.View, view));
 
         Assert.Equal(["/progress/save"], controls.FindAll("form").Select(f => f.GetAttribute("action")!));
     }

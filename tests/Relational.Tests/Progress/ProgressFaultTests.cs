@@ -18,17 +18,17 @@ public sealed class ProgressFaultTests
         using var site = Broken(fault);
         using var client = site.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
 
-        foreach (var path in new[] { "/", Article.Url, Article.AllUrl, Article.SectionUrl(Article.Sections[2]), "/progress" })
+        foreach (var path in new[] { "/", Article.Url, Article.AllUrl, Article.PartUrl(Article.Parts[2]), "/progress" })
         {
             using var response = await client.GetAsync(path);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        using var optIn = await client.PostFormAsync("/progress/remember", Forms.Place(Article.Sections[2].Slug));
+        using var optIn = await client.PostFormAsync("/progress/remember", Forms.Place(Article.Parts[2].Slug));
         Assert.Equal(HttpStatusCode.OK, optIn.StatusCode);
         var page = await Html.ParseAsync(await optIn.Content.ReadAsStringAsync());
         Assert.Contains("couldn’t save that right now", page.QuerySelector("#outcome")!.TextContent);
-        Assert.Contains(Article.Sections[2].Title, page.QuerySelector("h1")!.TextContent);
+        Assert.Contains(Article.Parts[2].Title, page.QuerySelector("h1")!.TextContent);
         Assert.False(optIn.RequestMessage!.Headers.Contains("Cookie"));
     }
 
@@ -38,7 +38,7 @@ public sealed class ProgressFaultTests
         using var site = Broken("corrupt");
         using var client = site.CreateClient();
 
-        foreach (var path in new[] { Article.Url, Article.SectionUrl(Article.Sections[0]), "/progress" })
+        foreach (var path in new[] { Article.Url, Article.PartUrl(Article.Parts[0]), "/progress" })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
             request.Headers.Add("Cookie", "relational-reader=" + Relational.Progress.ReaderKey.New().Value);
@@ -48,7 +48,7 @@ public sealed class ProgressFaultTests
             Assert.Contains("can’t be shown right now", (await Html.ParseAsync(await response.Content.ReadAsStringAsync())).QuerySelector("main")!.TextContent);
         }
 
-        using var save = new HttpRequestMessage(HttpMethod.Post, "/progress/save") { Content = new FormUrlEncodedContent(Forms.Place(Article.Sections[0].Slug)) };
+        using var save = new HttpRequestMessage(HttpMethod.Post, "/progress/save") { Content = new FormUrlEncodedContent(Forms.Place(Article.Parts[0].Slug)) };
         save.Headers.Add("Sec-Fetch-Site", "same-origin");
         save.Headers.Add("Cookie", "relational-reader=" + Relational.Progress.ReaderKey.New().Value);
         using var saved = await client.SendAsync(save);

@@ -19,16 +19,16 @@ public sealed class ProgressPagesTests : IDisposable
 
     private HttpClient RawClient() => _site.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
 
-    private static string PartUrl(int number) => Article.SectionUrl(Article.Sections[number - 1]);
+    private static string PartUrl(int number) => Article.PartUrl(Article.Parts[number - 1]);
 
-    private static string Slug(int number) => Article.Sections[number - 1].Slug;
+    private static string Slug(int number) => Article.Parts[number - 1].Slug;
 
     public static TheoryData<string> EveryPage()
     {
         var pages = new TheoryData<string> { "/", Article.Url, Article.AllUrl, "/progress", "/staying-safe", "/preferences", "/no-such-page", Article.Url + "/no-such-part", "/progress/export" };
-        foreach (var section in Article.Sections)
+        foreach (var part in Article.Parts)
         {
-            pages.Add(Article.SectionUrl(section));
+            pages.Add(Article.PartUrl(part));
         }
 
         return pages;
@@ -50,7 +50,7 @@ public sealed class ProgressPagesTests : IDisposable
     public async Task The_cover_and_every_part_offer_to_remember_with_a_line_about_what_is_kept()
     {
         using var client = RawClient();
-        foreach (var path in new[] { Article.Url }.Concat(Article.Sections.Select(Article.SectionUrl)))
+        foreach (var path in new[] { Article.Url }.Concat(Article.Parts.Select(Article.PartUrl)))
         {
             var page = await client.GetDocumentAsync(path);
             var form = page.QuerySelector("form[action='/progress/remember'][method='post']");
@@ -98,7 +98,7 @@ public sealed class ProgressPagesTests : IDisposable
         Assert.Equal(["✓ Finished", "✓ Finished", "◐ Started", "-", "-", "-", "-", "-", "-", "-"], states);
         Assert.All(cover.QuerySelectorAll(".contents__state [aria-hidden=true]"), icon => Assert.DoesNotContain("Finished", icon.TextContent));
         var offer = cover.QuerySelector(".continue-offer a")!;
-        Assert.Equal($"Continue from part 3: {Article.Sections[2].Title}", offer.TextContent);
+        Assert.Equal($"Continue from part 3: {Article.Parts[2].Title}", offer.TextContent);
         Assert.Equal(PartUrl(3), offer.GetAttribute("href"));
     }
 
@@ -189,11 +189,11 @@ public sealed class ProgressPagesTests : IDisposable
 
         Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
         using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        var section = Assert.Single(json.RootElement.GetProperty("sections").EnumerateArray());
-        Assert.Equal(Forms.Article, section.GetProperty("article").GetString());
-        Assert.Equal(Slug(3), section.GetProperty("section").GetString());
-        Assert.Equal("started", section.GetProperty("state").GetString());
-        Assert.Equal(Slug(3), json.RootElement.GetProperty("savedPlace").GetProperty("section").GetString());
+        var part = Assert.Single(json.RootElement.GetProperty("parts").EnumerateArray());
+        Assert.Equal(Forms.Article, part.GetProperty("article").GetString());
+        Assert.Equal(Slug(3), part.GetProperty("part").GetString());
+        Assert.Equal("started", part.GetProperty("state").GetString());
+        Assert.Equal(Slug(3), json.RootElement.GetProperty("savedPlace").GetProperty("part").GetString());
     }
 
     [Fact]
@@ -330,8 +330,8 @@ public sealed class ProgressPagesTests : IDisposable
         var choice = await Html.ParseAsync(await asked.Content.ReadAsStringAsync());
         var shown = choice.QuerySelectorAll("dd").Select(d => d.TextContent).ToArray();
         Assert.Equal(2, shown.Length);
-        Assert.Contains($"0 of {Article.Sections.Length} parts finished, 1 started; saved place: part 2", shown[0]);
-        Assert.Contains($"1 of {Article.Sections.Length} parts finished, 0 started", shown[1]);
+        Assert.Contains($"0 of {Article.Parts.Length} parts finished, 1 started; saved place: part 2", shown[0]);
+        Assert.Contains($"1 of {Article.Parts.Length} parts finished, 0 started", shown[1]);
         Assert.Contains("Whoever made the link will then see what is read on this device", choice.QuerySelector("main")!.TextContent);
         Assert.NotNull(choice.QuerySelector("button[name=choice][value=replace]"));
         Assert.NotNull(choice.QuerySelector("button[name=choice][value=keep]"));
@@ -386,8 +386,8 @@ public sealed class ProgressPagesTests : IDisposable
 
     [Theory]
     [InlineData("article=no-such-article")]
-    [InlineData("article=" + Series.Slug + "&section=no-such-part")]
-    [InlineData("section=before-we-begin")]
+    [InlineData("article=" + Series.Slug + "&part=no-such-part")]
+    [InlineData("part=before-we-begin")]
     [InlineData("article=" + Series.Slug + "&extra=1")]
     [InlineData("__RequestVerificationToken=x")]
     public async Task A_malformed_form_gets_400_not_an_error(string body)
@@ -420,7 +420,7 @@ public sealed class ProgressPagesTests : IDisposable
     public async Task A_cookie_naming_no_reader_is_answered_like_a_stranger_and_cleared()
     {
         using var client = RawClient();
-        foreach (var path in new[] { Article.Url, Article.SectionUrl(Article.Sections[1]) })
+        foreach (var path in new[] { Article.Url, Article.PartUrl(Article.Parts[1]) })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
             request.Headers.Add("Cookie", "relational-reader=" + Relational.Progress.ReaderKey.New().Value);

@@ -20,11 +20,11 @@ public sealed class ProgressStoreCopyTests(PostgreSqlCluster cluster) : IDisposa
         foreach (var key in keys)
         {
             await _sqlite.Store.RememberAsync(key);
-            await _sqlite.Store.RecordOpenedAsync(key, new SectionRef(Forms.Article, Series.PartSlug(1)), null);
+            await _sqlite.Store.RecordOpenedAsync(key, new PartRef(Forms.Article, Series.PartSlug(1)), null);
         }
 
-        await _sqlite.Store.SavePlaceAsync(keys[1], new SectionRef(Forms.Article, Series.PartSlug(2)));
-        await _sqlite.Store.MarkFinishedAsync(keys[2], new SectionRef(Forms.Article, Series.PartSlug(1)));
+        await _sqlite.Store.SavePlaceAsync(keys[1], new PartRef(Forms.Article, Series.PartSlug(2)));
+        await _sqlite.Store.MarkFinishedAsync(keys[2], new PartRef(Forms.Article, Series.PartSlug(1)));
         var token = await _sqlite.Store.CreateResumeLinkAsync(keys[3]);
         var connectionString = await cluster.CreateDatabaseAsync();
 
@@ -49,15 +49,15 @@ public sealed class ProgressStoreCopyTests(PostgreSqlCluster cluster) : IDisposa
         Assert.Equal(6L, await count.ExecuteScalarAsync());
     }
 
-    /// <summary>Compares what a reader would see (the sections by value).</summary>
+    /// <summary>Compares what a reader would see (the parts by value).</summary>
     private sealed class ReaderProgressComparer : IEqualityComparer<ReaderProgress?>
     {
         public static readonly ReaderProgressComparer Instance = new();
 
         public bool Equals(ReaderProgress? x, ReaderProgress? y) =>
             x is not null && y is not null
-            && (x with { Sections = [] }) == (y with { Sections = [] })
-            && x.Sections.SequenceEqual(y.Sections);
+            && (x with { Parts = [] }) == (y with { Parts = [] })
+            && x.Parts.SequenceEqual(y.Parts);
 
         public int GetHashCode(ReaderProgress? obj) => 0;
     }

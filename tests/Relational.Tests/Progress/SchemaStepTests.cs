@@ -89,10 +89,10 @@ public sealed class SchemaStepTests(PostgreSqlCluster cluster) : IDisposable
     private static void AssertKept(ReaderProgress? progress)
     {
         Assert.NotNull(progress);
-        Assert.Equal(new SectionRef("an-article", "second"), progress.SavedPlace?.Part);
+        Assert.Equal(new PartRef("an-article", "second"), progress.SavedPlace?.Part);
         Assert.Equal(
-            [("first", SectionState.Finished), ("second", SectionState.Started)],
-            progress.Sections.Select(s => (s.Part.Section, s.State)).Order());
+            [("first", PartState.Finished), ("second", PartState.Started)],
+            progress.Parts.Select(s => (s.Part.Part, s.State)).Order());
     }
 
     private static void Execute(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)

@@ -17,7 +17,7 @@ namespace Relational.Tests.Progress;
 public sealed partial class SeveralInstancesTests(PostgreSqlCluster cluster, PublishedBuild build) : IClassFixture<PublishedBuild>
 {
     private const int Readers = 6;
-    private static readonly Relational.Content.Section[] Sections = [.. TestReader.Article.Sections];
+    private static readonly Relational.Content.Part[] Parts = [.. TestReader.Article.Parts];
 
     [Fact]
     public async Task Two_instances_behind_nginx_agree_forget_together_and_lose_nothing_when_one_is_killed()
@@ -46,20 +46,20 @@ public sealed partial class SeveralInstancesTests(PostgreSqlCluster cluster, Pub
         var links = new string[Readers];
         await Task.WhenAll(readers.Select(async (reader, i) =>
         {
-            using (var optIn = await reader.OptInAsync(Sections[^1]))
+            using (var optIn = await reader.OptInAsync(Parts[^1]))
             {
                 Assert.Contains("progress=remembered", optIn.Headers.Location?.OriginalString);
             }
 
-            foreach (var section in Sections.Reverse())
+            foreach (var part in Parts.Reverse())
             {
-                using var view = await reader.GetAsync(TestReader.Article.SectionUrl(section));
+                using var view = await reader.GetAsync(TestReader.Article.PartUrl(part));
                 Assert.Equal(HttpStatusCode.OK, view.StatusCode);
                 answeredBy.AddOrUpdate(Upstream(view), 1, (_, n) => n + 1);
                 Interlocked.Increment(ref views);
             }
 
-            using (var save = await reader.PostAsync("/progress/save", ("article", TestReader.Article.Slug), ("section", Sections[i].Slug)))
+            using (var save = await reader.PostAsync("/progress/save", ("article", TestReader.Article.Slug), ("part", Parts[i].Slug)))
             {
                 Assert.Contains("progress=saved", save.Headers.Location?.OriginalString);
             }
@@ -75,7 +75,7 @@ public sealed partial class SeveralInstancesTests(PostgreSqlCluster cluster, Pub
         {
             var exports = new[] { await TextAsync(readers[i].On(onA), "/progress/export"), await TextAsync(readers[i].On(onB), "/progress/export") };
             Assert.Equal(exports[0], exports[1]);
-            Assert.Contains(Sections[i].Slug, exports[0]);
+            Assert.Contains(Parts[i].Slug, exports[0]);
             var pages = new[] { await MainTextAsync(readers[i].On(onA), "/progress"), await MainTextAsync(readers[i].On(onB), "/progress") };
             Assert.Equal(pages[0], pages[1]);
             var resumes = new[] { await MainTextAsync(new TestReader(onA), links[i]), await MainTextAsync(new TestReader(onB), links[i]) };
@@ -93,18 +93,18 @@ public sealed partial class SeveralInstancesTests(PostgreSqlCluster cluster, Pub
         Assert.Equal(0L, Scalar(connectionString, "SELECT count(*) FROM reader_keys WHERE key_hash = $1", forgotten));
 
         // Opted-in reading through the proxy while A is killed. Each reader marks its own parts finished.
-        var acknowledged = new ConcurrentBag<(int Reader, string Section)>();
+        var acknowledged = new ConcurrentBag<(int Reader, string Part)>();
         var unanswered = 0;
         using var stop = new CancellationTokenSource();
         var reading = Enumerable.Range(1, Readers - 1).Select(async i =>
         {
-            var mine = Sections.Where((_, n) => n % (Readers - 1) == i - 1).ToArray();
+            var mine = Parts.Where((_, n) => n % (Readers - 1) == i - 1).ToArray();
             for (var round = 0; round < 200 && !stop.IsCancellationRequested; round++)
             {
-                var section = mine[round % mine.Length];
+                var part = mine[round % mine.Length];
                 try
                 {
-                    using (var view = await readers[i].GetAsync(TestReader.Article.SectionUrl(section)))
+                    using (var view = await readers[i].GetAsync(TestReader.Article.PartUrl(part)))
                     {
                         if (view.StatusCode == HttpStatusCode.OK)
                         {
@@ -112,11 +112,11 @@ public sealed partial class SeveralInstancesTests(PostgreSqlCluster cluster, Pub
                         }
                     }
 
-                    using var finished = await readers[i].PostAsync("/progress/finished", ("article", TestReader.Article.Slug), ("section", section.Slug));
+                    using var finished = await readers[i].PostAsync("/progress/finished", ("article", TestReader.Article.Slug), ("part", part.Slug));
                     // The reader is told "Marked as finished" only on this answer.
                     if (finished.Headers.Location?.OriginalString.Contains("progress=finished", StringComparison.Ordinal) == true)
                     {
-                        acknowledged.Add((i, section.Slug));
+                        acknowledged.Add((i, part.Slug));
                     }
                     else
                     {
@@ -152,10 +152,10 @@ public sealed partial class SeveralInstancesTests(PostgreSqlCluster cluster, Pub
         for (var i = 1; i < Readers; i++)
         {
             // Viewing a part also finishes the part before it (started by the first reading).
-            var mine = Sections.Where((_, n) => n % (Readers - 1) == i - 1 || (n + 1) % (Readers - 1) == i - 1 && n + 1 < Sections.Length)
+            var mine = Parts.Where((_, n) => n % (Readers - 1) == i - 1 || (n + 1) % (Readers - 1) == i - 1 && n + 1 < Parts.Length)
                 .Select(s => s.Slug).ToHashSet();
-            var finishedRows = FinishedSections(connectionString, readers[i].KeyHash());
-            lost += acknowledged.Where(w => w.Reader == i).Select(w => w.Section).Distinct().Count(s => !finishedRows.Contains(s));
+            var finishedRows = FinishedParts(connectionString, readers[i].KeyHash());
+            lost += acknowledged.Where(w => w.Reader == i).Select(w => w.Part).Distinct().Count(s => !finishedRows.Contains(s));
             leaked += finishedRows.Count(s => !mine.Contains(s));
         }
 
@@ -189,7 +189,7 @@ public sealed partial class SeveralInstancesTests(PostgreSqlCluster cluster, Pub
     private static async Task<string> MainTextAsync(TestReader reader, string path) =>
         (await Html.ParseAsync(await TextAsync(reader, path))).QuerySelector("main")!.TextContent;
 
-    private static HashSet<string> FinishedSections(string connectionString, byte[] keyHash)
+    private static HashSet<string> FinishedParts(string connectionString, byte[] keyHash)
     {
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();

@@ -27,7 +27,7 @@ public sealed class ReadershipCountingTests : IDisposable
     {
         using var client = Client();
         var part = Series.PartSlug(3);
-        var neutral = Relational.Safety.DiscreetMode.AddressOf(TestReader.Article, TestReader.Article.FindSection(part)!);
+        var neutral = Relational.Safety.DiscreetMode.AddressOf(TestReader.Article, TestReader.Article.FindPart(part)!);
         var answeredFromMemory = 0;
 
         async Task Get(string path, Action<HttpRequestMessage>? shape = null, HttpStatusCode expected = HttpStatusCode.OK, HttpMethod? method = null)
@@ -105,7 +105,7 @@ public sealed class ReadershipCountingTests : IDisposable
     {
         using var client = Client();
         var reader = new TestReader(client);
-        using (var optIn = await reader.OptInAsync(TestReader.Article.Sections[0]))
+        using (var optIn = await reader.OptInAsync(TestReader.Article.Parts[0]))
         {
             Assert.Equal(HttpStatusCode.SeeOther, optIn.StatusCode);
         }

@@ -96,7 +96,7 @@ public sealed class ReadershipLeakTests(PostgreSqlCluster cluster)
             using var request = new HttpRequestMessage(step == "opt-in" ? HttpMethod.Post : HttpMethod.Get, step == "opt-in" ? "/progress/remember" : step);
             if (step == "opt-in")
             {
-                request.Content = new FormUrlEncodedContent([new("article", Series.Slug), new("section", Series.PartSlug(1))]);
+                request.Content = new FormUrlEncodedContent([new("article", Series.Slug), new("part", Series.PartSlug(1))]);
                 request.Headers.Add("Sec-Fetch-Site", "same-origin");
             }
 

@@ -33,18 +33,18 @@ public sealed class WhatIsCountedTests : IDisposable
         var page = await Html.ParseAsync(await client.GetStringAsync("/staying-safe"));
         var heading = page.QuerySelector("h2#counted");
         Assert.NotNull(heading);
-        var section = string.Join(" ", page.QuerySelectorAll("h2#counted ~ *").TakeWhile(e => e.TagName != "H2").Select(e => e.TextContent));
-        section = System.Text.RegularExpressions.Regex.Replace(section, @"\s+", " ");
+        var said = string.Join(" ", page.QuerySelectorAll("h2#counted ~ *").TakeWhile(e => e.TagName != "H2").Select(e => e.TextContent));
+        said = System.Text.RegularExpressions.Regex.Replace(said, @"\s+", " ");
 
         Assert.Equal(Enum.GetValues<Measure>().Order(), SaidAs.Keys.Order());
         foreach (var (measure, words) in SaidAs)
         {
-            Assert.True(section.Contains(words, StringComparison.Ordinal), $"{measure} is not said as “{words}”: {section}");
+            Assert.True(said.Contains(words, StringComparison.Ordinal), $"{measure} is not said as “{words}”: {said}");
         }
 
         foreach (var never in new[] { "IP address", "your browser", "the page you came from", "your cookie", "the time of day", "Counts below 5 are not shown" })
         {
-            Assert.Contains(never, section, StringComparison.Ordinal);
+            Assert.Contains(never, said, StringComparison.Ordinal);
         }
 
         foreach (var path in new[] { "/", "/progress" })

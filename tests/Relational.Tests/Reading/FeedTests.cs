@@ -36,7 +36,7 @@ public sealed class FeedTests(SiteFactory site) : IClassFixture<SiteFactory>
         Assert.Equal(Series.Parts.Count, items.Count);
         for (var n = 1; n <= items.Count; n++)
         {
-            var (item, part) = (items[n - 1], article.Sections[n - 1]);
+            var (item, part) = (items[n - 1], article.Parts[n - 1]);
             Assert.Equal($"{Series.Parts[n - 1].Title} — Part {n} of 10", item.Title.Text);
             Assert.Equal(part.Summary, item.Summary.Text);
             Assert.Equal("http://localhost" + Series.PartUrl(n), item.Id);
@@ -72,7 +72,7 @@ public sealed class FeedTests(SiteFactory site) : IClassFixture<SiteFactory>
         var december = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
         Assert.Equal(december, feed.LastUpdatedTime);
         Assert.Equal(december, feed.Items.ElementAt(2).LastUpdatedTime);
-        Assert.Equal(Date(TestReader.Article.Sections[0].Updated), feed.Items.First().LastUpdatedTime);
+        Assert.Equal(Date(TestReader.Article.Parts[0].Updated), feed.Items.First().LastUpdatedTime);
     }
 
     [Fact]
@@ -112,8 +112,8 @@ public sealed class FeedTests(SiteFactory site) : IClassFixture<SiteFactory>
         using var live = new LiveSite();
         using var client = TestReader.SharedClient(live.Address);
         var reader = new TestReader(client);
-        (await reader.OptInAsync(TestReader.Article.Sections[3])).Dispose();
-        using (var finished = await reader.PostAsync("/progress/finished", ("article", Series.Slug), ("section", Series.PartSlug(2))))
+        (await reader.OptInAsync(TestReader.Article.Parts[3])).Dispose();
+        using (var finished = await reader.PostAsync("/progress/finished", ("article", Series.Slug), ("part", Series.PartSlug(2))))
         {
             Assert.Equal(HttpStatusCode.SeeOther, finished.StatusCode);
         }
@@ -159,7 +159,7 @@ public sealed class FeedTests(SiteFactory site) : IClassFixture<SiteFactory>
     public async Task A_discreet_page_links_no_feed()
     {
         var client = site.CreateClient();
-        var part = TestReader.Article.Sections[5];
+        var part = TestReader.Article.Parts[5];
 
         foreach (var path in new[]
         {

@@ -84,7 +84,7 @@ public sealed class ReadingPagesTests(SiteFactory site) : IClassFixture<SiteFact
         Assert.Contains($"Part {number} of 10", Meta(page, "og:title"), StringComparison.Ordinal);
 
         // The summary written for people in the part's front matter.
-        Assert.Equal(TestReader.Article.Sections[number - 1].Summary, Meta(page, "og:description"));
+        Assert.Equal(TestReader.Article.Parts[number - 1].Summary, Meta(page, "og:description"));
 
         var share = page.QuerySelector("section.share")!;
         Assert.Equal(url, share.QuerySelector("a[data-share-address]")!.GetAttribute("href"));
@@ -112,7 +112,7 @@ public sealed class ReadingPagesTests(SiteFactory site) : IClassFixture<SiteFact
     public async Task The_cover_gives_the_whole_series_time_and_each_part_says_under_a_minute()
     {
         var client = site.CreateClient();
-        var words = TestReader.Article.Sections.Sum(s => s.WordCount);
+        var words = TestReader.Article.Parts.Sum(s => s.WordCount);
         var minutes = (int)Math.Ceiling(words / 180.0);
 
         var cover = await client.GetDocumentAsync(ArticleUrl);

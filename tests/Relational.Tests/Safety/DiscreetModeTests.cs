@@ -59,7 +59,7 @@ public sealed class DiscreetModeTests(SiteFactory site) : IClassFixture<SiteFact
     public async Task A_part_has_a_neutral_address_with_a_neutral_head_that_asks_not_to_be_indexed()
     {
         using var client = site.CreateClient();
-        var part = TestReader.Article.Sections[5];
+        var part = TestReader.Article.Parts[5];
         var neutral = DiscreetMode.AddressOf(TestReader.Article, part);
         Assert.Matches("^/read/[0-9a-f]{10}$", neutral);
 
@@ -79,7 +79,7 @@ public sealed class DiscreetModeTests(SiteFactory site) : IClassFixture<SiteFact
     public async Task A_discreet_link_points_its_canonical_at_the_neutral_address_and_the_share_control_knows_it()
     {
         using var client = site.CreateClient();
-        var neutral = "http://localhost" + DiscreetMode.AddressOf(TestReader.Article, TestReader.Article.Sections[5]);
+        var neutral = "http://localhost" + DiscreetMode.AddressOf(TestReader.Article, TestReader.Article.Parts[5]);
 
         var discreet = await client.GetDocumentAsync(Part + "?discreet=1");
         var plain = await client.GetDocumentAsync(Part);

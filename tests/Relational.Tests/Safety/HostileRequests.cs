@@ -104,7 +104,7 @@ public static class HostileRequests
             Get("secrets: .env", "/.env", 404, Answer.CalmPage),
             Get("secrets: git config", "/.git/config", 404, Answer.CalmPage),
             Get("secrets: the layout's source", "/Shared/_Layout.cshtml", 404, Answer.CalmPage),
-            Get("secrets: a page's source", "/Reading/Section.cshtml", 404, Answer.CalmPage),
+            Get("secrets: a page's source", "/Reading/Part.cshtml", 404, Answer.CalmPage),
             Get("secrets: wwwroot by name", "/wwwroot/css/site.css", 404, Answer.CalmPage),
             Get("secrets: the progress database", "/progress.db", 404, Answer.CalmPage),
 
@@ -154,7 +154,7 @@ public static class HostileRequests
             Send("form: broken percent escapes", "POST", FormPath, 400, Answer.CalmPage, [$"Content-Type: {Form}", SameSite], "%%%&&==%zz=hostile"),
             Send("form: 200 fields", "POST", FormPath, 400, Answer.CalmPage, [$"Content-Type: {Form}", SameSite], string.Join("&", Enumerable.Range(0, 200).Select(i => $"f{i}=1"))),
             Send("form: field name of 1,000 characters", "POST", FormPath, 400, Answer.CalmPage, [$"Content-Type: {Form}", SameSite], new string('k', 1000) + "=hostile"),
-            Send("form: markup in fields", "POST", FormPath, 400, Answer.CalmPage, [$"Content-Type: {Form}", SameSite], "section=%3Cscript%3Ehostile%3C%2Fscript%3E"),
+            Send("form: markup in fields", "POST", FormPath, 400, Answer.CalmPage, [$"Content-Type: {Form}", SameSite], "part=%3Cscript%3Ehostile%3C%2Fscript%3E"),
             Send("form: forged antiforgery token", "POST", FormPath, 400, Answer.CalmPage, [$"Content-Type: {Form}", SameSite], "__RequestVerificationToken=hostile"),
             Send("form: forged reader cookie", "POST", FormPath, 400, Answer.CalmPage, [$"Content-Type: {Form}", $"Cookie: relational-reader={ForgedId}", SameSite], "a=hostile"),
             Send("form: from another site (Sec-Fetch-Site)", "POST", FormPath, 403, Answer.CalmPage, [$"Content-Type: {Form}", "Sec-Fetch-Site: cross-site"], "a=hostile"),

@@ -18,10 +18,10 @@ public sealed class KillTests : IDisposable
     public async Task After_SIGKILL_mid_writes_the_file_is_whole_and_every_acknowledged_write_is_there()
     {
         var database = _folder.File("progress.db");
-        var acknowledged = new ConcurrentBag<(TestReader Reader, string Section)>();
+        var acknowledged = new ConcurrentBag<(TestReader Reader, string Part)>();
         var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var cutShort = 0;
-        var sections = TestReader.Article.Sections;
+        var parts = TestReader.Article.Parts;
         using (var site = new SiteProcess(database))
         {
             await site.WaitUntilReadyAsync();
@@ -30,17 +30,17 @@ public sealed class KillTests : IDisposable
             var writers = Enumerable.Range(0, 8).Select(async _ =>
             {
                 var reader = new TestReader(client);
-                (await reader.OptInAsync(sections[0])).Dispose();
+                (await reader.OptInAsync(parts[0])).Dispose();
                 for (var i = 0; !stop.IsCancellationRequested; i++)
                 {
-                    var section = sections[i % sections.Length].Slug;
+                    var part = parts[i % parts.Length].Slug;
                     try
                     {
-                        using var response = await reader.PostAsync("/progress/finished", ("article", TestReader.Article.Slug), ("section", section));
+                        using var response = await reader.PostAsync("/progress/finished", ("article", TestReader.Article.Slug), ("part", part));
                         // The reader is told "Marked as finished" only on this answer.
                         if (response.Headers.Location?.OriginalString.Contains("progress=finished", StringComparison.Ordinal) == true)
                         {
-                            acknowledged.Add((reader, section));
+                            acknowledged.Add((reader, part));
                             if (acknowledged.Count >= 200)
                             {
                                 enough.TrySetResult();
@@ -72,9 +72,9 @@ public sealed class KillTests : IDisposable
             Assert.Equal("ok", check.ExecuteScalar());
         }
 
-        foreach (var (reader, section) in acknowledged.Distinct())
+        foreach (var (reader, part) in acknowledged.Distinct())
         {
-            Assert.True(LoadTests.Row(database, reader.KeyHash(), section) == true, $"an acknowledged write of {section} is missing");
+            Assert.True(LoadTests.Row(database, reader.KeyHash(), part) == true, $"an acknowledged write of {part} is missing");
         }
     }
 }

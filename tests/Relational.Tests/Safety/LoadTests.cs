@@ -18,13 +18,13 @@ public sealed class LoadTests
         using var site = new LiveSite();
         site.With("Safety:PostsPerWindow", "100000");
         using var client = TestReader.SharedClient(site.Address);
-        var sections = TestReader.Article.Sections;
+        var parts = TestReader.Article.Parts;
         var failures = new ConcurrentBag<string>();
         var readers = Enumerable.Range(0, Readers).Select(_ => new TestReader(client)).ToArray();
 
         await Task.WhenAll(readers.Select(async reader =>
         {
-            using (var optIn = await reader.OptInAsync(sections[0]))
+            using (var optIn = await reader.OptInAsync(parts[0]))
             {
                 if ((int)optIn.StatusCode != 303 || reader.Cookie is null)
                 {
@@ -33,13 +33,13 @@ public sealed class LoadTests
                 }
             }
 
-            foreach (var section in sections)
+            foreach (var part in parts)
             {
-                using var page = await reader.GetAsync(TestReader.Article.SectionUrl(section));
+                using var page = await reader.GetAsync(TestReader.Article.PartUrl(part));
                 var text = await page.Content.ReadAsStringAsync();
                 if ((int)page.StatusCode != 200 || text.Contains("can’t be shown right now", StringComparison.Ordinal))
                 {
-                    failures.Add($"{section.Slug}: {(int)page.StatusCode}");
+                    failures.Add($"{part.Slug}: {(int)page.StatusCode}");
                 }
             }
         }));
@@ -49,20 +49,20 @@ public sealed class LoadTests
         Assert.Equal(Readers, Count(database, "SELECT count(*) FROM readers"));
         foreach (var reader in readers)
         {
-            foreach (var section in sections)
+            foreach (var part in parts)
             {
-                var finished = Row(database, reader.KeyHash(), section.Slug);
+                var finished = Row(database, reader.KeyHash(), part.Slug);
                 Assert.NotNull(finished);
                 // Opening the next part finishes this one; the last part is open, not yet finished.
-                Assert.Equal(section != sections[^1], finished.Value);
+                Assert.Equal(part != parts[^1], finished.Value);
             }
         }
 
-        Assert.Equal(Readers * sections.Length, Count(database, "SELECT count(*) FROM part_progress"));
+        Assert.Equal(Readers * parts.Length, Count(database, "SELECT count(*) FROM part_progress"));
     }
 
     /// <summary>Null: no row for this reader and part; else whether it is marked finished.</summary>
-    internal static bool? Row(string database, byte[] keyHash, string section)
+    internal static bool? Row(string database, byte[] keyHash, string part)
     {
         using var connection = Open(database);
         using var command = connection.CreateCommand();
@@ -70,10 +70,10 @@ public sealed class LoadTests
             """
             SELECT p.finished_at IS NOT NULL FROM part_progress p
             JOIN reader_keys k ON k.reader_id = p.reader_id
-            WHERE k.key_hash = $key AND p.part_slug = $section
+            WHERE k.key_hash = $key AND p.part_slug = $part
             """;
         command.Parameters.AddWithValue("$key", keyHash);
-        command.Parameters.AddWithValue("$section", section);
+        command.Parameters.AddWithValue("$part", part);
         return command.ExecuteScalar() is long finished ? finished == 1 : null;
     }
 

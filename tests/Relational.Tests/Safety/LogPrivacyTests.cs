@@ -23,17 +23,17 @@ public sealed class LogPrivacyTests : IDisposable
             (Relational.Tests.Site.RequestLogTests.EveryRequestSetting.Replace(":", "__", StringComparison.Ordinal), "Debug"));
         await site.WaitUntilReadyAsync();
         using var client = TestReader.SharedClient(site.Address);
-        var sections = TestReader.Article.Sections;
+        var parts = TestReader.Article.Parts;
         var first = new TestReader(client);
         var second = new TestReader(client);
 
-        (await first.OptInAsync(sections[0])).Dispose();
-        foreach (var section in sections.Take(3))
+        (await first.OptInAsync(parts[0])).Dispose();
+        foreach (var part in parts.Take(3))
         {
-            (await first.GetAsync(TestReader.Article.SectionUrl(section))).Dispose();
+            (await first.GetAsync(TestReader.Article.PartUrl(part))).Dispose();
         }
 
-        (await first.PostAsync("/progress/save", ("article", TestReader.Article.Slug), ("section", sections[2].Slug))).Dispose();
+        (await first.PostAsync("/progress/save", ("article", TestReader.Article.Slug), ("part", parts[2].Slug))).Dispose();
         using var linkPage = await first.PostAsync("/progress/link");
         var link = new Uri((await Html.ParseAsync(await linkPage.Content.ReadAsStringAsync()))
             .QuerySelector("#resume-url")!.GetAttribute("value")!);

@@ -46,7 +46,7 @@ public sealed class NewReaderLimitTests : IDisposable
 
         // Reading goes on, and readers already remembered keep saving.
         Assert.Equal(HttpStatusCode.OK, (await late.GetAsync("/" + Forms.Article)).StatusCode);
-        using var saved = await admitted[0].PostFormAsync("/progress/save", Forms.Place(TestReader.Article.Sections[1].Slug));
+        using var saved = await admitted[0].PostFormAsync("/progress/save", Forms.Place(TestReader.Article.Parts[1].Slug));
         Assert.Equal(HttpStatusCode.SeeOther, saved.StatusCode);
         Assert.Contains("progress=saved", saved.Headers.Location!.ToString(), StringComparison.Ordinal);
         foreach (var reader in admitted)

@@ -33,17 +33,17 @@ public sealed class ShippedNginxTests : IDisposable
         var article = TestReader.Article;
 
         // Pages as a browser loads them: each page, and the files it names the first time it meets them.
-        foreach (var page in new[] { "/", article.Url }.Concat(article.Sections.Select(article.SectionUrl)).Append(article.AllUrl))
+        foreach (var page in new[] { "/", article.Url }.Concat(article.Parts.Select(article.PartUrl)).Append(article.AllUrl))
         {
             await first.OpenAsync(page);
         }
 
-        using (var optIn = await first.Reader.OptInAsync(article.Sections[2]))
+        using (var optIn = await first.Reader.OptInAsync(article.Parts[2]))
         {
             Assert.Equal(HttpStatusCode.SeeOther, optIn.StatusCode);
         }
 
-        await first.OpenAsync(article.SectionUrl(article.Sections[3]));
+        await first.OpenAsync(article.PartUrl(article.Parts[3]));
         using var linkPage = await first.Reader.PostAsync("/progress/link");
         Assert.Equal(HttpStatusCode.OK, linkPage.StatusCode);
         var link = new Uri((await Html.ParseAsync(await linkPage.Content.ReadAsStringAsync()))
@@ -63,7 +63,7 @@ public sealed class ShippedNginxTests : IDisposable
             download.Headers.Add("Sec-Fetch-Site", "same-origin");
             using var export = await second.Client.SendAsync(download);
             Assert.Equal(HttpStatusCode.OK, export.StatusCode);
-            Assert.Contains(article.Sections[3].Slug, await export.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Contains(article.Parts[3].Slug, await export.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
         AssertLogsHoldNone(nginx, "127.0.0.1", "127.0.0.2", article.Slug, "/progress", "GET ", "POST ", token, UserAgent, ReferrerMarker, first.Reader.Cookie!, second.Reader.Cookie!);
@@ -105,17 +105,17 @@ public sealed class ShippedNginxTests : IDisposable
             // While they are held: a reader at another address reads, opts in and reads on, each page at once.
             using var reader = Browser(nginx, Reader);
             var article = TestReader.Article;
-            foreach (var page in new[] { article.Url, article.SectionUrl(article.Sections[0]) })
+            foreach (var page in new[] { article.Url, article.PartUrl(article.Parts[0]) })
             {
                 await reader.OpenAsync(page, within: TimeSpan.FromSeconds(10));
             }
 
-            using (var optIn = await reader.Reader.OptInAsync(article.Sections[0]))
+            using (var optIn = await reader.Reader.OptInAsync(article.Parts[0]))
             {
                 Assert.Equal(HttpStatusCode.SeeOther, optIn.StatusCode);
             }
 
-            await reader.OpenAsync(article.SectionUrl(article.Sections[1]), within: TimeSpan.FromSeconds(10));
+            await reader.OpenAsync(article.PartUrl(article.Parts[1]), within: TimeSpan.FromSeconds(10));
 
             // The holding address itself is told calmly to wait.
             using var holder = nginx.ClientFrom(IPAddress.Loopback);
@@ -159,7 +159,7 @@ public sealed class ShippedNginxTests : IDisposable
         // Meanwhile a reader at another address opens pages quickly, each with every file it names.
         using (var reader = Browser(nginx, Reader, cacheFiles: false))
         {
-            foreach (var page in article.Sections.Take(4).Select(article.SectionUrl))
+            foreach (var page in article.Parts.Take(4).Select(article.PartUrl))
             {
                 await reader.OpenAsync(page, within: TimeSpan.FromSeconds(10));
             }

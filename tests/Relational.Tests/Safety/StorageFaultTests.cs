@@ -13,7 +13,7 @@ public sealed class StorageFaultTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static Relational.Content.Section Part(int number) => TestReader.Article.Sections[number - 1];
+    private static Relational.Content.Part Part(int number) => TestReader.Article.Parts[number - 1];
 
     [Fact]
     public async Task An_unwritable_path_leaves_reading_alone_and_opting_in_works_once_it_clears()
@@ -78,7 +78,7 @@ public sealed class StorageFaultTests : IDisposable
         await AssertReadingGoesOnAsync(reader);
         // The progress went with the file: the reader is told so, never shown an error, and can
         // start again on a fresh file.
-        using (var save = await reader.PostAsync("/progress/save", ("article", TestReader.Article.Slug), ("section", Part(2).Slug)))
+        using (var save = await reader.PostAsync("/progress/save", ("article", TestReader.Article.Slug), ("part", Part(2).Slug)))
         {
             Assert.Equal(303, (int)save.StatusCode);
             Assert.DoesNotContain("progress=saved", save.Headers.Location!.OriginalString, StringComparison.Ordinal);
@@ -122,13 +122,13 @@ public sealed class StorageFaultTests : IDisposable
 
     private static async Task AssertReadingGoesOnAsync(TestReader reader, int parts = 10)
     {
-        foreach (var section in TestReader.Article.Sections.Take(parts))
+        foreach (var part in TestReader.Article.Parts.Take(parts))
         {
-            using var page = await reader.GetAsync(TestReader.Article.SectionUrl(section));
+            using var page = await reader.GetAsync(TestReader.Article.PartUrl(part));
             var html = await page.Content.ReadAsStringAsync();
             Assert.Equal(200, (int)page.StatusCode);
             var document = await Html.ParseAsync(html);
-            Assert.Equal(section.Title, document.QuerySelector("h1")!.TextContent.Trim());
+            Assert.Equal(part.Title, document.QuerySelector("h1")!.TextContent.Trim());
             Assert.NotEmpty(document.QuerySelector(".prose")!.TextContent.Trim());
         }
 
@@ -147,7 +147,7 @@ public sealed class StorageFaultTests : IDisposable
 
     private static async Task AssertSavingFailsGentlyAsync(TestReader reader)
     {
-        using var save = await reader.PostAsync("/progress/save", ("article", TestReader.Article.Slug), ("section", Part(3).Slug));
+        using var save = await reader.PostAsync("/progress/save", ("article", TestReader.Article.Slug), ("part", Part(3).Slug));
         Assert.Equal(303, (int)save.StatusCode);
         Assert.EndsWith("progress=unavailable#outcome", save.Headers.Location!.OriginalString, StringComparison.Ordinal);
         Assert.NotNull(reader.Cookie);
@@ -170,7 +170,7 @@ public sealed class StorageFaultTests : IDisposable
             Assert.NotNull(reader.Cookie);
         }
 
-        using var save = await reader.PostAsync("/progress/save", ("article", TestReader.Article.Slug), ("section", Part(4).Slug));
+        using var save = await reader.PostAsync("/progress/save", ("article", TestReader.Article.Slug), ("part", Part(4).Slug));
         Assert.Equal(303, (int)save.StatusCode);
         Assert.Contains("progress=saved", save.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }

@@ -14,7 +14,7 @@ public sealed class RequestLogTests : IDisposable
     /// <summary>The level that writes a line for every request (Debug), or only for problems (the default).</summary>
     public const string EveryRequestSetting = "Serilog:MinimumLevel:Override:" + Relational.Site.SiteExtensions.RequestLogSource;
 
-    private const string SectionRoute = "/{article:slug}/{section:slug}";
+    private const string PartRoute = "/{article:slug}/{part:slug}";
     private readonly ScratchFolder _folder = new("relational-request-log-");
 
     public void Dispose() => _folder.Dispose();
@@ -60,7 +60,7 @@ public sealed class RequestLogTests : IDisposable
         using var site = new SiteProcess(_folder.File("progress.db"), (EveryRequestSetting.Replace(":", "__", StringComparison.Ordinal), "Debug"));
         await site.WaitUntilReadyAsync();
         using var client = TestReader.SharedClient(site.Address);
-        var url = TestReader.Article.SectionUrl(TestReader.Article.Sections[1]);
+        var url = TestReader.Article.PartUrl(TestReader.Article.Parts[1]);
 
         var next = 0;
         await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
@@ -74,20 +74,20 @@ public sealed class RequestLogTests : IDisposable
         await site.StopAsync();
 
         var lines = site.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var sectionLines = 0;
+        var partLines = 0;
         foreach (var line in lines)
         {
             using var json = JsonDocument.Parse(line);
             var root = json.RootElement;
             Assert.False(root.GetProperty("@mt").GetString()!.Contains("dropped", StringComparison.Ordinal), line);
-            if (root.TryGetProperty("RouteTemplate", out var route) && route.GetString() == SectionRoute)
+            if (root.TryGetProperty("RouteTemplate", out var route) && route.GetString() == PartRoute)
             {
                 Assert.Equal(200, root.GetProperty("StatusCode").GetInt32());
-                sectionLines++;
+                partLines++;
             }
         }
 
-        Assert.Equal(Requests, sectionLines);
+        Assert.Equal(Requests, partLines);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class RequestLogTests : IDisposable
         using var site = new SiteProcess(_folder.File("progress.db"));
         await site.WaitUntilReadyAsync();
         using var client = TestReader.SharedClient(site.Address);
-        var part = TestReader.Article.SectionUrl(TestReader.Article.Sections[1]);
+        var part = TestReader.Article.PartUrl(TestReader.Article.Parts[1]);
         using (var read = await client.GetAsync(part))
         {
             Assert.Equal(System.Net.HttpStatusCode.OK, read.StatusCode);

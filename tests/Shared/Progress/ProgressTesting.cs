@@ -98,8 +98,8 @@ public static class Forms
         return await client.SendAsync(request);
     }
 
-    public static KeyValuePair<string, string>[] Place(string? section = null) =>
-        section is null ? [new("article", Article)] : [new("article", Article), new("section", section)];
+    public static KeyValuePair<string, string>[] Place(string? part = null) =>
+        part is null ? [new("article", Article)] : [new("article", Article), new("part", part)];
 
     public static async Task<string> TextAsync(this HttpResponseMessage response)
     {

@@ -12,9 +12,9 @@ namespace Relational.Tests.Progress;
 /// </summary>
 public abstract class ReadingProgressStoreContract
 {
-    protected static readonly SectionRef Part1 = new(Series.Slug, Series.PartSlug(1));
-    protected static readonly SectionRef Part2 = new(Series.Slug, Series.PartSlug(2));
-    protected static readonly SectionRef Part3 = new(Series.Slug, Series.PartSlug(3));
+    protected static readonly PartRef Part1 = new(Series.Slug, Series.PartSlug(1));
+    protected static readonly PartRef Part2 = new(Series.Slug, Series.PartSlug(2));
+    protected static readonly PartRef Part3 = new(Series.Slug, Series.PartSlug(3));
 
     protected abstract IReadingProgressStore Store { get; }
 
@@ -35,7 +35,7 @@ public abstract class ReadingProgressStoreContract
         var progress = await Store.FindAsync(key);
 
         Assert.NotNull(progress);
-        Assert.Empty(progress.Sections);
+        Assert.Empty(progress.Parts);
         Assert.Null(progress.SavedPlace);
         Assert.Equal(1, progress.Devices);
         Assert.Equal(Clock.GetUtcNow(), progress.CreatedAt);
@@ -69,8 +69,8 @@ public abstract class ReadingProgressStoreContract
         var progress = await Store.RecordOpenedAsync(key, Part2, Part1);
 
         Assert.NotNull(progress);
-        Assert.Equal(SectionState.Finished, progress.Sections.Single(s => s.Part == Part1).State);
-        Assert.Equal(SectionState.Started, progress.Sections.Single(s => s.Part == Part2).State);
+        Assert.Equal(PartState.Finished, progress.Parts.Single(s => s.Part == Part1).State);
+        Assert.Equal(PartState.Started, progress.Parts.Single(s => s.Part == Part2).State);
         Assert.Equal(Clock.GetUtcNow(), progress.LastActiveAt);
     }
 
@@ -82,7 +82,7 @@ public abstract class ReadingProgressStoreContract
 
         var progress = await Store.RecordOpenedAsync(key, Part3, Part2);
 
-        Assert.DoesNotContain(progress!.Sections, s => s.Part == Part2);
+        Assert.DoesNotContain(progress!.Parts, s => s.Part == Part2);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public abstract class ReadingProgressStoreContract
         Assert.True(await Store.MarkFinishedAsync(key, Part2));
         var progress = await Store.RecordOpenedAsync(key, Part2, Part1);
 
-        Assert.Equal(SectionState.Finished, progress!.Sections.Single(s => s.Part == Part2).State);
+        Assert.Equal(PartState.Finished, progress!.Parts.Single(s => s.Part == Part2).State);
     }
 
     [Fact]
@@ -120,12 +120,12 @@ public abstract class ReadingProgressStoreContract
         await Store.RecordOpenedAsync(first, Part2, null);
         var token = await Store.CreateResumeLinkAsync(first);
         Assert.NotNull(token);
-        Assert.Equal(Part2, Assert.Single((await Store.FindByResumeLinkAsync(token))!.Sections).Part);
+        Assert.Equal(Part2, Assert.Single((await Store.FindByResumeLinkAsync(token))!.Parts).Part);
 
         var second = ReaderKey.New();
         Assert.True(await Store.AdoptAsync(token, second, null));
         var seen = await Store.FindAsync(second);
-        Assert.Equal(Part2, Assert.Single(seen!.Sections).Part);
+        Assert.Equal(Part2, Assert.Single(seen!.Parts).Part);
         Assert.Equal(2, seen.Devices);
 
         // Used up: a second device cannot adopt it, and it carries nothing any more.
@@ -271,18 +271,18 @@ public abstract class ReadingProgressStoreContract
     public async Task Fifty_readers_writing_at_once_lose_nothing_and_see_only_their_own()
     {
         var keys = Enumerable.Range(0, 50).Select(_ => ReaderKey.New()).ToArray();
-        var sections = Series.Parts.Take(5).Select(p => p.Slug).ToArray();
+        var parts = Series.Parts.Take(5).Select(p => p.Slug).ToArray();
 
         await Parallel.ForEachAsync(keys.Select((key, i) => (key, i)), new ParallelOptions { MaxDegreeOfParallelism = 50 }, async (reader, ct) =>
         {
             await Store.RememberAsync(reader.key, null, ct);
             // Each reader reads a different number of parts, so one reader's rows on another would show.
-            foreach (var section in sections.Take(1 + reader.i % 5))
+            foreach (var part in parts.Take(1 + reader.i % 5))
             {
-                await Store.RecordOpenedAsync(reader.key, new SectionRef(Series.Slug, section), null, ct);
+                await Store.RecordOpenedAsync(reader.key, new PartRef(Series.Slug, part), null, ct);
             }
 
-            await Store.SavePlaceAsync(reader.key, new SectionRef(Series.Slug, sections[reader.i % 5]), ct);
+            await Store.SavePlaceAsync(reader.key, new PartRef(Series.Slug, parts[reader.i % 5]), ct);
         });
 
         Assert.Equal(50, Count("readers"));
@@ -290,8 +290,8 @@ public abstract class ReadingProgressStoreContract
         for (var i = 0; i < keys.Length; i++)
         {
             var progress = await Store.FindAsync(keys[i]);
-            Assert.Equal(sections.Take(1 + i % 5).Order(), progress!.Sections.Select(s => s.Part.Section).Order());
-            Assert.Equal(sections[i % 5], progress.SavedPlace!.Part.Section);
+            Assert.Equal(parts.Take(1 + i % 5).Order(), progress!.Parts.Select(s => s.Part.Part).Order());
+            Assert.Equal(parts[i % 5], progress.SavedPlace!.Part.Part);
         }
     }
 }

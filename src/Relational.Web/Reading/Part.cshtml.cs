@@ -9,11 +9,11 @@ using Relational.Site;
 namespace Relational.Reading;
 
 [SameForEveryAnonymousReader]
-public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls, IOptions<SiteOptions> site, ProgressForPages progress) : PageModel
+public sealed class PartModel(CatalogueProvider catalogue, PublicUrls urls, IOptions<SiteOptions> site, ProgressForPages progress) : PageModel
 {
     public Article Article { get; private set; } = default!;
 
-    public Section Section { get; private set; } = default!;
+    public Part Part { get; private set; } = default!;
 
     public string ShareUrl { get; private set; } = "";
 
@@ -29,32 +29,32 @@ public sealed class SectionModel(CatalogueProvider catalogue, PublicUrls urls, I
     /// A part, reached at its own address or at its neutral one (<c>/read/{id}</c>, see
     /// <see cref="DiscreetMode"/>), which serves the same text under a neutral head.
     /// </summary>
-    public async Task<IActionResult> OnGetAsync(string? article, string? section, string? id)
+    public async Task<IActionResult> OnGetAsync(string? article, string? part, string? id)
     {
         var content = catalogue.Current;
         var found = id is not null
             ? DiscreetMode.Find(content, id)
-            : content.FindArticle(article ?? "") is { } a && a.FindSection(section ?? "") is { } s ? (a, s) : null;
-        if (found is not var (foundArticle, foundSection))
+            : content.FindArticle(article ?? "") is { } a && a.FindPart(part ?? "") is { } s ? (a, s) : null;
+        if (found is not var (foundArticle, foundPart))
         {
             return NotFound();
         }
 
         Article = foundArticle;
-        Section = foundSection;
-        Progress = await progress.ForSectionAsync(HttpContext, foundArticle, foundSection);
+        Part = foundPart;
+        Progress = await progress.ForPartAsync(HttpContext, foundArticle, foundPart);
         Links = SeriesLinks.For(Request);
-        var discreetPath = DiscreetMode.AddressOf(foundArticle, foundSection);
-        var path = Links.Part(foundArticle, foundSection);
+        var discreetPath = DiscreetMode.AddressOf(foundArticle, foundPart);
+        var path = Links.Part(foundArticle, foundPart);
         ShareUrl = urls.Absolute(Request, path);
         DiscreetUrl = urls.Absolute(Request, discreetPath);
-        var position = $"Part {foundSection.Number} of {foundArticle.Sections.Length}";
-        var image = PreviewCards.Path(PreviewCard.For(foundArticle, foundSection));
-        new PageMeta($"{foundSection.Title} — {position}", foundSection.Summary, path, "article", foundArticle.Author)
+        var position = $"Part {foundPart.Number} of {foundArticle.Parts.Length}";
+        var image = PreviewCards.Path(PreviewCard.For(foundArticle, foundPart));
+        new PageMeta($"{foundPart.Title} — {position}", foundPart.Summary, path, "article", foundArticle.Author)
         {
             Credit = foundArticle.Credit,
-            Image = (image, $"{foundSection.Title}. {foundArticle.Title}, {position}."),
-            LinkedData = LinkedData.ForPart(foundArticle, foundSection, site.Value.Name, p => urls.Absolute(Request, p), image),
+            Image = (image, $"{foundPart.Title}. {foundArticle.Title}, {position}."),
+            LinkedData = LinkedData.ForPart(foundArticle, foundPart, site.Value.Name, p => urls.Absolute(Request, p), image),
             Feed = (Feeds.PathOf(foundArticle), Feeds.TitleOf(foundArticle)),
         }.ApplyTo(ViewData);
         return Page();
