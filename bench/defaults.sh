@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The image's own settings against a configured site (issue 22): publishes a Release build and
 # starts it with the Dockerfile's ENV lines (read from the Dockerfile; only the port and the paths
-# inside the image changed), behind a proxy that passes its own Host (nginx's `Host $host`):
+# inside the image changed), behind a proxy that passes its own Host (nginx's `Host $http_host`):
 #   1. as shipped, nothing added: it refuses to start, or (if it starts) is measured too;
 #   2. as shipped plus the one setting it asks for, Site__PublicOrigin (compose's PUBLIC_ORIGIN);
 #   3. configured: the public origin and AllowedHosts naming it.

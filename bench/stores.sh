@@ -150,7 +150,7 @@ http {
     listen 127.0.0.1:$NGINX_PORT;
     location / {
       proxy_pass http://site; proxy_http_version 1.1; proxy_set_header Connection "";
-      proxy_set_header Host \$host; proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header Host \$http_host; proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
     }
   }
 }

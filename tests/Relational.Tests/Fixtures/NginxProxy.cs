@@ -34,7 +34,7 @@ public sealed class NginxProxy : IDisposable
                   proxy_pass http://site;
                   proxy_http_version 1.1;
                   proxy_set_header Connection "";
-                  proxy_set_header Host $host;
+                  proxy_set_header Host $http_host;
                   proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
                   proxy_set_header X-Forwarded-Proto $scheme;
                   proxy_connect_timeout 1s;

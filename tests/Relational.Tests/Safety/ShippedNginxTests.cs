@@ -56,7 +56,7 @@ public sealed class ShippedNginxTests : IDisposable
         }
 
         await second.OpenAsync("/progress");
-        // The download link on /progress, as a browser follows it (nginx passes the Host without this test's port, so the Referer alone would not name the site).
+        // The download link on /progress, as a browser follows it.
         using (var download = new HttpRequestMessage(HttpMethod.Get, "/progress/export"))
         {
             download.Headers.Add("Cookie", $"{Relational.Progress.ReaderCookie.Name}={second.Reader.Cookie}");
@@ -67,6 +67,28 @@ public sealed class ShippedNginxTests : IDisposable
         }
 
         AssertLogsHoldNone(nginx, "127.0.0.1", "127.0.0.2", article.Slug, "/progress", "GET ", "POST ", token, UserAgent, ReferrerMarker, first.Reader.Cookie!, second.Reader.Cookie!);
+    }
+
+    [Fact]
+    public async Task A_text_browser_s_form_that_names_the_site_only_in_its_Referer_works_behind_the_proxy_on_a_port_of_its_own()
+    {
+        using var site = new SiteProcess(_scratch.File("progress.db"));
+        await site.WaitUntilReadyAsync();
+        using var nginx = new ShippedNginx(site.Port);
+        await nginx.StartAsync();
+        using var lynx = nginx.ClientFrom(Reader);
+        var part = TestReader.Article.Parts[1];
+
+        // As lynx sends it: no Origin, no Sec-Fetch-*, the page it came from with the proxy's port.
+        using var remember = new HttpRequestMessage(HttpMethod.Post, new Uri(nginx.Address, "/progress/remember"))
+        {
+            Content = new FormUrlEncodedContent([new("article", TestReader.Article.Slug), new("part", part.Slug)]),
+        };
+        remember.Headers.Referrer = new Uri(nginx.Address, TestReader.Article.PartUrl(part));
+        using var answer = await lynx.SendAsync(remember);
+
+        Assert.Equal(HttpStatusCode.SeeOther, answer.StatusCode);
+        Assert.Contains(answer.Headers.GetValues("Set-Cookie"), c => c.StartsWith(Relational.Progress.ReaderCookie.Name + "=", StringComparison.Ordinal));
     }
 
     [Fact]
