@@ -2,7 +2,7 @@
 # Runs every test in the solution: the fast unit and bunit tests, the integration tests (HTTP,
 # processes, shells, PostgreSQL, nginx) and the real-Chromium browser tests.
 # On a fresh machine it first installs what the tests use: Debian's chromium, sqlite3, postgresql,
-# nginx and lynx (apt, as root or through sudo), and the npm packages of the committed lock file
+# nginx, lynx and w3m (apt, as root or through sudo), and the npm packages of the committed lock file
 # (axe-core, html-validate, Readability + jsdom, open-graph-scraper, …). Run it as root: one test
 # makes a file immutable with chattr +i. Ends with one line: "N passed, N failed".
 set -uo pipefail
@@ -31,11 +31,11 @@ if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || [ ! -x /usr/sbin/ngi
     || { echo "could not install postgresql and nginx"; exit 1; }
 fi
 
-# The text-browser tests read and save with Debian's lynx itself.
-if ! command -v lynx >/dev/null; then
-  echo "Installing Debian's lynx for the text-browser tests…"
-  as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq lynx >/dev/null \
-    || { echo "could not install lynx"; exit 1; }
+# The text-browser tests read and save with Debian's lynx and w3m themselves.
+if ! command -v lynx >/dev/null || ! command -v w3m >/dev/null; then
+  echo "Installing Debian's lynx and w3m for the text-browser tests…"
+  as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq lynx w3m >/dev/null \
+    || { echo "could not install lynx and w3m"; exit 1; }
 fi
 
 if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -d node_modules/@mozilla/readability ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -5,7 +5,7 @@ using Relational.Tests.Fixtures;
 namespace Relational.Tests.Clients;
 
 /// <summary>
-/// Debian's lynx, driven by a keystroke script, reading and saving on the live site: it sends a
+/// Debian's lynx, driven by a keystroke script, reading and saving on the live site (and w3m reading): lynx sends a
 /// same-origin <c>Referer</c> but neither <c>Origin</c> nor <c>Sec-Fetch-Site</c>.
 /// </summary>
 public sealed class TextBrowserTests(LiveSite site) : IClassFixture<LiveSite>, IDisposable
@@ -24,12 +24,14 @@ public sealed class TextBrowserTests(LiveSite site) : IClassFixture<LiveSite>, I
         // Find the button by its words, press it, and leave.
         var keys = Path.Combine(Home, "keys");
         File.WriteAllLines(keys, [.. "/device".Select(c => $"key {c}"), "key ^J", "key ^J", "key q", "key y"]);
+        // The site is shared by this class's tests, and another one opts a reader in too.
+        var readersBefore = Readers();
 
         var screen = await LynxAsync("-cmd_script=" + keys, "-cookie_file=" + cookies, "-cookie_save_file=" + cookies, new Uri(site.Address, Part).ToString());
 
         Assert.False(screen.Contains("403", StringComparison.Ordinal) || !screen.Contains("Submitting form", StringComparison.Ordinal), screen);
         Assert.Contains("relational-reader", File.ReadAllText(cookies), StringComparison.Ordinal);
-        Assert.Equal(1L, Readers());
+        Assert.Equal(readersBefore + 1, Readers());
 
         // Lynx, carrying its new cookie, is told the device now remembers its place.
         var page = await LynxAsync("-dump", "-cookie_file=" + cookies, new Uri(site.Address, Part).ToString());
@@ -135,6 +137,12 @@ public sealed class TextBrowserTests(LiveSite site) : IClassFixture<LiveSite>, I
 
     private long Readers()
     {
+        // The site makes its database only when someone first opts in.
+        if (!File.Exists(site.DatabasePath))
+        {
+            return 0;
+        }
+
         using var connection = new SqliteConnection($"Data Source={site.DatabasePath};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
