@@ -40,9 +40,24 @@ public static class ClientTool
             throw new TimeoutException($"{program} did not finish within {Limit}");
         }
 
-        Assert.True(process.ExitCode == 0, $"{program} exited with {process.ExitCode}: {await errors}");
-        return await output;
+        Assert.True(process.ExitCode == 0, $"{program} exited with {process.ExitCode}: {Printable(await errors)}");
+        return Printable(await output);
     }
+
+    /// <summary>
+    /// The text with each control character but line breaks and tabs shown as its Unicode picture
+    /// (ESC as ␛). What a tool prints often ends up in a failing assertion's message, and the test
+    /// runner silently drops the result of a test whose message holds one: the failure would vanish
+    /// from the count (lynx's screen is full of terminal escapes).
+    /// </summary>
+    public static string Printable(string text) =>
+        new([.. text.Select(c => c switch
+        {
+            '\n' or '\r' or '\t' => c,
+            < ' ' => (char)(0x2400 + c),
+            '\u007f' => '\u2421',
+            _ => c,
+        })]);
 
     /// <summary>Runs tests/clients/<paramref name="script"/> with node over the given addresses; one JSON object a line back.</summary>
     public static async Task<List<JsonElement>> NodeAsync(string script, IEnumerable<string> urls, IDictionary<string, string>? environment = null)
