@@ -43,7 +43,7 @@ stop_pid() {
 }
 cleanup() {
   local rc=$?
-  exec 9>&- 2>/dev/null || true
+  exec 9>&-
   for pid in "${HELPER_PIDS[@]}" "${SITE_PIDS[@]}"; do stop_pid "$pid"; done
   if [ "$rc" = 0 ]; then rm -rf "$WORK"; else echo "Work files kept: $WORK" >&2; fi
 }
@@ -208,7 +208,8 @@ sleep 1
 readers_before=$(sqlite3 "$DB" 'SELECT count(*) FROM readers')
 optins=$(python3 "$BENCH/abuse.py" optins "$PORT" "$OPTIN_SECONDS" 3200 "${ARTICLE#/}" "${FIRST##*/}" "$EARLY_READER" "${LAST##*/}")
 readers_after=$(sqlite3 "$DB" 'SELECT count(*) FROM readers')
-early_finished=$(sqlite3 "$DB" "SELECT count(*) FROM part_progress WHERE finished_at IS NOT NULL AND part_slug = '${LAST##*/}' AND reader_id = (SELECT reader_id FROM reader_keys WHERE key_hash = X'$(python3 -c 'import base64,hashlib,sys; print(hashlib.sha256(base64.urlsafe_b64decode(sys.argv[1] + "=")).hexdigest())' "$EARLY_READER")')")
+# The cookie is the key, then a dot and the day it was last renewed; the file holds the key's hash.
+early_finished=$(sqlite3 "$DB" "SELECT count(*) FROM part_progress WHERE finished_at IS NOT NULL AND part_slug = '${LAST##*/}' AND reader_id = (SELECT reader_id FROM reader_keys WHERE key_hash = X'$(python3 -c 'import base64,hashlib,sys; print(hashlib.sha256(base64.urlsafe_b64decode(sys.argv[1] + "=")).hexdigest())' "${EARLY_READER%%.*}")')")
 o_sent=$(sed -E 's/.*sent=([0-9]+).*/\1/' <<<"$optins")
 o_elapsed=$(sed -E 's/.*elapsed_s=([0-9.]+).*/\1/' <<<"$optins")
 o_cookies=$(sed -E 's/.*cookies=([0-9]+).*/\1/' <<<"$optins")
