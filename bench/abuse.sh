@@ -15,6 +15,7 @@
 # Work files go to a mktemp folder, kept (and named) only when something failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 ROOT=$PWD
 BENCH=$ROOT/bench
 PORT=${BENCH_SITE_PORT:-6300}
@@ -26,21 +27,12 @@ SITE=http://127.0.0.1:$PORT
 ARTICLE=/healing-trauma-in-relationship
 PART=$ARTICLE/safety-is-built-not-assumed
 NEW_READERS_PER_MINUTE=120
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-for tool in wrk curl sqlite3 prlimit python3; do
-  command -v "$tool" >/dev/null || { echo "$tool is missing" >&2; exit 1; }
-done
+need_tools wrk curl sqlite3 prlimit python3
 
 WORK=$(mktemp -d -t relational-abuse-XXXXXX)
 SITE_PIDS=()
 HELPER_PIDS=()
-stop_pid() {
-  kill "$1" 2>/dev/null || return 0
-  for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -9 "$1" 2>/dev/null || true
-}
 cleanup() {
   local rc=$?
   exec 9>&-
@@ -55,9 +47,7 @@ if [ -n "${BENCH_PUBLISHED:-}" ]; then
   cp -r "$BENCH_PUBLISHED" "$WORK/publish"
 else
   echo "Publishing a Release build…"
-  case "$(uname -m)" in aarch64 | arm64) RID=linux-arm64 ;; *) RID=linux-x64 ;; esac
-  dotnet publish src/Relational.Web/Relational.Web.csproj -c Release -r "$RID" --self-contained false \
-    -o "$WORK/publish" --nologo -v quiet >"$WORK/publish.log" 2>&1 || { cat "$WORK/publish.log"; exit 1; }
+  publish_site "$WORK/publish"
 fi
 
 # start_site NAME PORT NOFILE [ENV=VALUE…]: the published site in Production on 127.0.0.1:PORT,

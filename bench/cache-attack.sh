@@ -10,6 +10,7 @@
 # (10000). Work files and logs go to bench/out/cache-attack/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 ROOT=$PWD
 PORT=${BENCH_SITE_PORT:-5105}
 ROUND_SECONDS=${BENCH_ROUND_SECONDS:-8}
@@ -18,29 +19,17 @@ SITE=http://127.0.0.1:$PORT
 ARTICLE=/healing-trauma-in-relationship
 PART=$ARTICLE/safety-is-built-not-assumed
 OUT=$ROOT/bench/out/cache-attack
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-for tool in wrk curl; do
-  command -v "$tool" >/dev/null || { echo "$tool is missing (bench/run.sh installs it)"; exit 1; }
-done
+need_tools wrk curl
 
 SITE_PID=""
-cleanup() {
-  if [ -n "$SITE_PID" ] && kill -0 "$SITE_PID" 2>/dev/null; then
-    kill "$SITE_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$SITE_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$SITE_PID" 2>/dev/null || true
-  fi
-}
+cleanup() { [ -z "$SITE_PID" ] || stop_pid "$SITE_PID"; }
 trap cleanup EXIT INT TERM
 rm -rf "$OUT"
 mkdir -p "$OUT/data"
 
 echo "Publishing a Release build…"
-case "$(uname -m)" in aarch64 | arm64) RID=linux-arm64 ;; *) RID=linux-x64 ;; esac
-dotnet publish src/Relational.Web/Relational.Web.csproj -c Release -r "$RID" --self-contained false \
-  -o "$OUT/publish" --nologo -v quiet >"$OUT/publish.log" 2>&1 || { cat "$OUT/publish.log"; exit 1; }
+publish_site "$OUT/publish"
 
 if curl -s -o /dev/null "$SITE/healthz"; then
   echo "something is already listening on $SITE; stop it or set BENCH_SITE_PORT" >&2

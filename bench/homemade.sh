@@ -13,6 +13,7 @@
 # Work files and logs go to bench/out/homemade/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 ROOT=$PWD
 BENCH=$ROOT/bench
 PORT=${BENCH_SITE_PORT:-5121}
@@ -24,35 +25,24 @@ FRAMEWORK_WAY=http://127.0.0.1:$((PORT + 1))
 ARTICLE=/healing-trauma-in-relationship
 PART=$ARTICLE/safety-is-built-not-assumed
 OUT=$BENCH/out/homemade
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-for tool in wrk curl; do
-  command -v "$tool" >/dev/null || { echo "$tool is missing (bench/run.sh installs it)"; exit 1; }
-done
+need_tools wrk curl
 
 PIDS=()
 stop_sites() {
   local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
+  for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
   PIDS=()
 }
 trap stop_sites EXIT INT TERM
 rm -rf "$OUT"
 mkdir -p "$OUT/data"
 
-# publish NAME [VARIANT]: a Release build for this runtime (ReadyToRun, as bench/run.sh and the Dockerfile).
+# publish NAME [VARIANT]: the Release build, or one with the other way built in.
 publish() {
   local name=$1 variant=${2:-}
   echo "Publishing $name…"
-  case "$(uname -m)" in aarch64 | arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
-  dotnet publish src/Relational.Web/Relational.Web.csproj -c Release -r "$rid" --self-contained false \
-    ${variant:+-p:BenchVariant=$variant} -o "$OUT/$name" --nologo -v quiet >"$OUT/publish-$name.log" 2>&1 \
-    || { cat "$OUT/publish-$name.log"; exit 1; }
+  publish_site "$OUT/$name" ${variant:+-p:BenchVariant=$variant}
 }
 
 # start BUILD URL LOG [ENV=VALUE…]: a published build on URL (its management address ten ports

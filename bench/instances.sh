@@ -9,10 +9,8 @@
 #   bash bench/instances.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || [ ! -x /usr/sbin/nginx ]; then
-  as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql nginx >/dev/null
-fi
+. bench/lib.sh
+need_tools postgresql nginx
 report=$(mktemp)
 trap 'rm -f "$report"' EXIT
 RELATIONAL_INSTANCES_REPORT=$report dotnet test tests/Relational.Tests -c Release --nologo \

@@ -5,6 +5,7 @@
 #   PORT (default 5102)  PAGE (default part 2)  CHROME_PATH (default /usr/bin/chromium)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 root=$(pwd)
 port=${PORT:-5102}
 page=${PAGE:-/healing-trauma-in-relationship/trauma-was-formed-in-relationship}
@@ -20,7 +21,7 @@ fi
 
 rm -rf "$out" && mkdir -p "$out"
 echo "Publishing a Release build…"
-dotnet publish src/Relational.Web/Relational.Web.csproj -c Release -o "$out/site" --nologo -v quiet
+publish_site "$out/site"
 
 (cd "$out/site" && ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production Site__PublicOrigin="http://127.0.0.1:$port" \
   Content__Path="$root/content" Content__WatchForChanges=false Progress__DatabasePath="$out/progress.db" \

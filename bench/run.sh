@@ -15,6 +15,7 @@
 # BENCH_READER_WARMUP_SECONDS (15). Work files and logs go to bench/out/run/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 ROOT=$PWD
 BENCH=$ROOT/bench
 SITE_PORT=${BENCH_SITE_PORT:-5103}
@@ -32,19 +33,9 @@ NGINX=http://127.0.0.1:$NGINX_PORT
 ARTICLE=/healing-trauma-in-relationship
 PART=$ARTICLE/safety-is-built-not-assumed
 OUT=$BENCH/out/run
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- tools -------------------------------------------------------------------------------------
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-missing=()
-for tool in wrk nginx curl sqlite3; do command -v "$tool" >/dev/null || missing+=("$tool"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "Installing ${missing[*]} from apt…"
-  as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-[ -x "$(command -v nginx || echo /usr/sbin/nginx)" ] || { echo "nginx not found"; exit 1; }
+need_tools wrk nginx curl sqlite3
 NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
 
 # ---- clean up everything this script starts ----------------------------------------------------
@@ -53,11 +44,7 @@ NGINX_STARTED=""
 LOAD_PID=""
 UNCOUNTED_PID=""
 stop_site() {
-  if [ -n "$SITE_PID" ] && kill -0 "$SITE_PID" 2>/dev/null; then
-    kill "$SITE_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$SITE_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$SITE_PID" 2>/dev/null || true
-  fi
+  [ -z "$SITE_PID" ] || stop_pid "$SITE_PID"
   SITE_PID=""
 }
 cleanup() {
@@ -150,11 +137,7 @@ verdict() { if [ "$1" = 1 ]; then echo pass; else echo FAIL; fi; }
 
 # ---- build ---------------------------------------------------------------------------------------
 echo "Publishing a Release build…"
-case "$(uname -m)" in aarch64 | arm64) RID=linux-arm64 ;; *) RID=linux-x64 ;; esac
-# Publishing for a runtime makes a ReadyToRun build (see Relational.Web.csproj), as the Dockerfile does.
-dotnet publish src/Relational.Web/Relational.Web.csproj -c Release -r "$RID" --self-contained false \
-  -o "$OUT/publish" --nologo -v quiet >"$OUT/publish.log" 2>&1 \
-  || { cat "$OUT/publish.log"; exit 1; }
+publish_site "$OUT/publish"
 
 # Which collector the build asks for: a setting that once silently did nothing, so every table says.
 if grep -q '"System.GC.Server": true' "$OUT/publish/Relational.Web.runtimeconfig.json"; then GC_MODE="server GC"; else GC_MODE="workstation GC"; fi

@@ -12,6 +12,7 @@
 # SOAK_CONNECTIONS (16), SOAK_READERS (50). Logs and the database go to bench/out/soak/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 ROOT=$PWD
 PORT=${SOAK_PORT:-5104}
 SECONDS_TOTAL=${SOAK_SECONDS:-300}
@@ -21,28 +22,15 @@ READERS=${SOAK_READERS:-50}
 SITE=http://127.0.0.1:$PORT
 ARTICLE=healing-trauma-in-relationship
 OUT=$ROOT/bench/out/soak
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-for tool in wrk curl; do
-  if ! command -v "$tool" >/dev/null; then
-    as_root apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$tool" >/dev/null
-  fi
-done
+need_tools wrk curl
 
 rm -rf "$OUT" && mkdir -p "$OUT"
 echo "Publishing a Release build…"
-dotnet publish src/Relational.Web/Relational.Web.csproj -c Release -o "$OUT/app" --nologo -v quiet >/dev/null
+publish_site "$OUT/app"
 
 SITE_PID=""
-stop_site() {
-  if [ -n "$SITE_PID" ] && kill -0 "$SITE_PID" 2>/dev/null; then
-    kill "$SITE_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$SITE_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$SITE_PID" 2>/dev/null || true
-  fi
-}
+stop_site() { [ -z "$SITE_PID" ] || stop_pid "$SITE_PID"; }
 trap stop_site EXIT
 
 ASPNETCORE_URLS=$SITE ASPNETCORE_ENVIRONMENT=Production Site__PublicOrigin=$SITE \

@@ -8,23 +8,15 @@
 #   bash bench/stores.sh            (BENCH_STORE_SECONDS=10, BENCH_STORE_WARMUP_SECONDS=15, as bench/run.sh warms its readers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 ROOT=$PWD
 BENCH=$ROOT/bench
 SECONDS_RUN=${BENCH_STORE_SECONDS:-10}
 WARMUP=${BENCH_STORE_WARMUP_SECONDS:-15}
 READERS=32
 ARTICLE=/healing-trauma-in-relationship
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-missing=()
-for tool in wrk curl sqlite3; do command -v "$tool" >/dev/null || missing+=("$tool"); done
-ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
-[ -x /usr/sbin/nginx ] || missing+=(nginx)
-if [ ${#missing[@]} -gt 0 ]; then
-  as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+need_tools wrk curl sqlite3 postgresql nginx python3
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 
 WORK=$(mktemp -d -t relational-stores-XXXXXX)
@@ -40,10 +32,7 @@ trap cleanup EXIT INT TERM
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 echo "Publishing once…"
-# For this machine's runtime, as bench/run.sh and the Dockerfile do (a ReadyToRun build).
-case "$(uname -m)" in aarch64 | arm64) RID=linux-arm64 ;; *) RID=linux-x64 ;; esac
-dotnet publish src/Relational.Web/Relational.Web.csproj -c Release -r "$RID" --self-contained false -o "$WORK/publish" --nologo -v quiet >"$WORK/publish.log" 2>&1 \
-  || { cat "$WORK/publish.log"; exit 1; }
+publish_site "$WORK/publish"
 
 echo "Starting a throwaway PostgreSQL…"
 # The cluster runs as postgres (initdb refuses root), which must reach its folder inside ours.
